@@ -1,0 +1,50 @@
+"""The one way the platform makes PDFs: a Django template rendered by WeasyPrint.
+
+Documents use the Noto CJK fonts (Debian: fonts-noto-cjk). Without a Japanese font WeasyPrint
+would quietly print empty boxes, so rendering refuses instead, naming the package to install.
+"""
+
+import shutil
+import subprocess
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+FONT_PACKAGE = "fonts-noto-cjk"
+
+
+class JapaneseFontMissing(RuntimeError):
+    pass
+
+
+def japanese_fonts() -> list[str]:
+    """Font families fontconfig offers for Japanese text (empty if none)."""
+    if shutil.which("fc-list") is None:
+        return []
+    result = subprocess.run(
+        ["fc-list", ":lang=ja", "family"], capture_output=True, text=True, check=False
+    )
+    return [line.strip() for line in result.stdout.splitlines() if line.strip()]
+
+
+def ensure_japanese_font() -> None:
+    if not japanese_fonts():
+        raise JapaneseFontMissing(
+            _(
+                "No Japanese font is installed, so the PDF cannot be printed. "
+                "Install the %(package)s package (for example: apt-get install %(package)s)."
+            )
+            % {"package": FONT_PACKAGE}
+        )
+
+
+def render_pdf(template_name: str, context: dict, *, base_url: str | None = None) -> bytes:
+    """Render a template to PDF bytes, in Japanese and Asia/Tokyo time."""
+    ensure_japanese_font()
+    # Imported here: WeasyPrint loads Pango at import; only PDF work should pay for it.
+    from weasyprint import HTML
+
+    with translation.override("ja"), timezone.override("Asia/Tokyo"):
+        html = render_to_string(template_name, context)
+    return HTML(string=html, base_url=base_url).write_pdf()

@@ -1,0 +1,101 @@
+"""The platform's roles: Django groups named in Japanese, with the permissions each one needs.
+
+The groups (and their MFA policy) are created by a data migration; the permissions are declared
+here and synced after every `migrate`, so a later app's new models reach the right roles without
+hand-editing groups. Each rule is "app_label.codename", "app_label.*" (every permission of the
+app) or "app_label.view_*" (read-only on the whole app).
+"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.db import DEFAULT_DB_ALIAS
+
+SECRETARIAT = "事務局"
+COORDINATOR = "コーディネーター"
+HUB_OPERATOR = "ハブ担当"
+COUNCIL_MEMBER = "協議会構成員"
+AUDITOR = "監査"
+
+ALL_ROLES = [SECRETARIAT, COORDINATOR, HUB_OPERATOR, COUNCIL_MEMBER, AUDITOR]
+MFA_REQUIRED_ROLES = {COUNCIL_MEMBER}
+
+_AUDIT_TRAIL = [
+    "core.view_exportlog",
+    "core.view_notification",
+    "core.view_generateddocument",
+]
+
+ROLE_PERMISSIONS = {
+    SECRETARIAT: [
+        "members.*",
+        "supporters.*",
+        "foodhub.*",
+        "council.view_council",
+        "council.change_council",
+        "council.add_council",
+        "core.view_municipality",
+        "core.change_municipality",
+        "core.add_municipality",
+        "core.print_platform_summary",
+        *_AUDIT_TRAIL,
+        "django_celery_beat.view_*",
+        "django_celery_beat.change_periodictask",
+    ],
+    COORDINATOR: [
+        "members.view_organisation",
+        "members.view_membership",
+        "foodhub.view_site",
+        "core.view_municipality",
+        "core.view_generateddocument",
+        "core.print_platform_summary",
+    ],
+    HUB_OPERATOR: [
+        "foodhub.view_site",
+        "core.view_municipality",
+    ],
+    COUNCIL_MEMBER: [
+        "council.view_council",
+        "core.view_municipality",
+    ],
+    # Read-only. Supporters' personal data is not part of the audit scope (issue 4 may widen it).
+    AUDITOR: [
+        "members.view_*",
+        "foodhub.view_*",
+        "council.view_council",
+        "core.view_municipality",
+        *_AUDIT_TRAIL,
+    ],
+}
+
+
+def _expand(rule, permissions_by_app):
+    app_label, codename = rule.split(".", 1)
+    available = permissions_by_app.get(app_label, {})
+    if codename == "*":
+        return list(available.values())
+    if codename.endswith("*"):
+        prefix = codename[:-1]
+        return [p for name, p in available.items() if name.startswith(prefix)]
+    if codename not in available:
+        raise LookupError(f"Role permission {rule!r} does not exist.")
+    return [available[codename]]
+
+
+def sync_role_permissions(sender=None, using=DEFAULT_DB_ALIAS, apps=global_apps, **kwargs):
+    """Give each role exactly the permissions declared above (post_migrate handler)."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+
+    permissions_by_app = {}
+    for permission in Permission.objects.using(using).select_related("content_type"):
+        app_perms = permissions_by_app.setdefault(permission.content_type.app_label, {})
+        app_perms[permission.codename] = permission
+
+    for role in ALL_ROLES:
+        group = Group.objects.using(using).filter(name=role).first()
+        if group is None:  # created by core's data migration; absent only mid-migration
+            continue
+        wanted = {p for rule in ROLE_PERMISSIONS[role] for p in _expand(rule, permissions_by_app)}
+        group.permissions.set(wanted)
