@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Set up and run kirin_pf on this machine: SQLite and in-process tasks unless DATABASE_URL and
+# REDIS_URL say otherwise. Loads the demo data (idempotent) and serves http://127.0.0.1:8000/.
+source "$(dirname "$0")/_venv.sh"
+export DEBUG="${DEBUG:-true}"
+python manage.py migrate --noinput
+python manage.py load_demo_data --demo-user
+cat <<MSG
+
+  kirin_pf is running:   http://127.0.0.1:8000/
+  Back office (admin):   http://127.0.0.1:8000/admin/
+  Demo login:            demo@kirin-pf.example / kirin-demo-2026  (事務局)
+
+MSG
+exec python manage.py runserver 127.0.0.1:8000

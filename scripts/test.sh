@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Set up and run every check: lint, format, migrations, deployment checks and the test suite.
+# Runs on SQLite by default; with DATABASE_URL (PostgreSQL) and REDIS_URL set it also runs the
+# PostgreSQL-only tests and the real Celery worker test.
+source "$(dirname "$0")/_venv.sh" test
+bash scripts/ensure-system-packages.sh
+
+echo "==> ruff"
+ruff check .
+ruff format --check .
+
+echo "==> migrations and deployment checks"
+DEBUG=true python manage.py makemigrations --check --dry-run
+env DEBUG=false SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+  ALLOWED_HOSTS=kirin-pf.example.jp python manage.py check --deploy --fail-level WARNING
+
+echo "==> pytest"
+DEBUG=true python -m pytest "$@"
