@@ -200,6 +200,8 @@ MFA_TOTP_ISSUER = "kirin_pf"
 # --- Export (django-import-export) ---------------------------------------------------------
 IMPORT_EXPORT_FORMATS_EXPORT = ["import_export.formats.base_formats.CSV"]
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # --- Security ------------------------------------------------------------------------------

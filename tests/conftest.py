@@ -15,6 +15,14 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    if "FileBasedCache" in settings.CACHES["default"]["BACKEND"]:
+        # Each test gets its own cache folder, never the development server's.
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
+            }
+        }
     cache.clear()
     yield
     cache.clear()
