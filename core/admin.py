@@ -7,10 +7,12 @@ from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .admin_base import DomainModelAdmin
 from .models import ExportLog, GeneratedDocument, Municipality, Notification, RolePolicy, User
 from .resources import MunicipalityResource
+from .services import document_rerender
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -100,6 +102,22 @@ class GeneratedDocumentAdmin(ReadOnlyAdmin):
     search_fields = ("title",)
     exclude = ("snapshot", "file")
     readonly_fields = ("created_at", "rendered_at")
+    actions = ["rerender"]
+
+    @admin.action(description=_("Render the selected documents again"), permissions=["view"])
+    def rerender(self, request, queryset):
+        documents = list(queryset)
+        for document in documents:
+            document_rerender(document=document)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d document will be rendered again.",
+                "%(count)d documents will be rendered again.",
+                len(documents),
+            )
+            % {"count": len(documents)},
+        )
 
     @admin.display(description=_("PDF"))
     def download_link(self, document):

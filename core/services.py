@@ -53,3 +53,14 @@ def document_render(*, document: GeneratedDocument) -> GeneratedDocument:
         document.rendered_at = timezone.now()
         document.save(update_fields=["file", "status", "error", "rendered_at"])
     return document
+
+
+def document_rerender(*, document: GeneratedDocument) -> GeneratedDocument:
+    """Queue a failed (or outdated) document for rendering again, once the transaction commits."""
+    from .tasks import document_render_task  # tasks import this module
+
+    with transaction.atomic():
+        document.status = GeneratedDocument.Status.PENDING
+        document.save(update_fields=["status"])
+        document_render_task.delay_on_commit(document.pk)
+    return document

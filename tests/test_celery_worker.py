@@ -1,0 +1,72 @@
+"""A real Celery worker, started as its own process, runs a task through Redis."""
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from core.models import GeneratedDocument
+from core.services import platform_summary_create
+from core.tasks import document_render_task
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _database_url():
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "") + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(settings):
+    """Start `celery worker` on a private queue against the test database; stop it afterwards."""
+    if not settings.CELERY_BROKER_URL.startswith("redis://"):
+        pytest.skip("needs REDIS_URL: without Redis, tasks run eagerly in-process")
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: the worker process must reach the test database")
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": _database_url(),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "kirin_pf", "worker", "--pool=solo",
+         "--queues", queue, "--hostname", f"{queue}@%h", "--without-gossip",
+         "--without-mingle", "--loglevel", "INFO"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield queue
+    finally:
+        worker.terminate()
+        output, _ = worker.communicate(timeout=30)
+        print(output)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_renders_the_platform_summary(celery_worker_process):
+    document = platform_summary_create(actor=None)
+
+    result = document_render_task.apply_async(args=[document.pk], queue=celery_worker_process)
+
+    assert result.get(timeout=90) == GeneratedDocument.Status.RENDERED
+    document.refresh_from_db()
+    assert document.status == GeneratedDocument.Status.RENDERED
+    pdf_path = Path(settings.MEDIA_ROOT) / document.file.name
+    text = subprocess.run(
+        ["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "プラットフォーム概要" in text
