@@ -143,6 +143,8 @@ class GeneratedDocumentAdmin(ReadOnlyAdmin):
         if not document.file:
             raise Http404
         return FileResponse(
-            document.file.open("rb"), content_type="application/pdf", as_attachment=True,
+            document.file.open("rb"),
+            content_type="application/pdf",
+            as_attachment=True,
             filename=document.file.name.rsplit("/", 1)[-1],
         )

@@ -16,8 +16,16 @@ from django.utils import timezone, translation
 from .models import Notification
 
 
-def notify(*, purpose: str, target, period: str, recipient: str, subject: str,
-           template_name: str, context: dict) -> bool:
+def notify(
+    *,
+    purpose: str,
+    target,
+    period: str,
+    recipient: str,
+    subject: str,
+    template_name: str,
+    context: dict,
+) -> bool:
     """Send one e-mail unless it was already sent. Returns True if sent now.
 
     `purpose` is a dotted code (e.g. "members.no_contact_reminder"); `period` names the window the

@@ -56,5 +56,5 @@ def test_syncing_again_restores_declared_permissions():
 def test_a_rule_naming_a_missing_permission_fails_loudly(monkeypatch):
     monkeypatch.setitem(roles.ROLE_PERMISSIONS, roles.AUDITOR, ["core.view_nothing"])
 
-    with pytest.raises(LookupError, match="core.view_nothing"):
+    with pytest.raises(LookupError, match=r"core\.view_nothing"):
         roles.sync_role_permissions()
