@@ -88,6 +88,8 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "kirin_pf.wsgi.application"
 
+if "DATABASE_URL" not in env:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)  # the embedded default lives here
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'kirin_pf.sqlite3'}"),
 }
