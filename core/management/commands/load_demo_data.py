@@ -116,7 +116,11 @@ class Command(BaseCommand):
         for name, kind, town, capacity in SITES:
             Site.objects.update_or_create(
                 name=name,
-                defaults={"kind": kind, "municipality": municipalities[town], "capacity_kg": capacity},
+                defaults={
+                    "kind": kind,
+                    "municipality": municipalities[town],
+                    "capacity_kg": capacity,
+                },
             )
         Council.objects.get_or_create(
             name="鳥取市相談支援包括化推進会議",
@@ -140,7 +144,12 @@ class Command(BaseCommand):
     def _demo_user(self):
         user, created = User.objects.get_or_create(
             username="demo",
-            defaults={"email": DEMO_EMAIL, "is_staff": True, "last_name": "事務局", "first_name": "デモ"},
+            defaults={
+                "email": DEMO_EMAIL,
+                "is_staff": True,
+                "last_name": "事務局",
+                "first_name": "デモ",
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)
