@@ -44,13 +44,40 @@ ROLE_PERMISSIONS = {
     COORDINATOR: [
         "members.view_organisation",
         "members.view_membership",
-        "foodhub.view_site",
+        "foodhub.view_*",
         "core.view_municipality",
         "core.view_generateddocument",
         "core.print_platform_summary",
     ],
+    # Scoped to their assigned sites by foodhub's Site.objects.visible_to / operable_by (so no
+    # foodhub.view_all_sites here).
     HUB_OPERATOR: [
-        "foodhub.view_site",
+        *[
+            f"foodhub.view_{model}"
+            for model in (
+                "site",
+                "zone",
+                "foodcategory",
+                "item",
+                "donor",
+                "recipient",
+                "liabilityconsent",
+                "lot",
+                "ledgerentry",
+                "donation",
+                "transfer",
+                "distribution",
+                "disposal",
+                "stocktake",
+            )
+        ],
+        "foodhub.add_donation",
+        "foodhub.add_transfer",
+        "foodhub.change_transfer",
+        "foodhub.add_distribution",
+        "foodhub.add_disposal",
+        "foodhub.add_stocktake",
+        "foodhub.add_liabilityconsent",
         "core.view_municipality",
     ],
     COUNCIL_MEMBER: [

@@ -1,0 +1,205 @@
+"""Reads for the food pages, admin, exports and tasks. Every list is scoped with
+`Site.objects.visible_to(user)` and built once with named joins."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
+
+from .models import (
+    DateKind,
+    Distribution,
+    Donor,
+    LedgerEntry,
+    Lot,
+    Recipient,
+    Site,
+    Transfer,
+    Zone,
+)
+
+ZERO_KG = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+
+
+def site_list_for_user(user):
+    return Site.objects.visible_to(user).select_related("municipality").order_by("kind", "name")
+
+
+def site_list_operable_by(user):
+    return Site.objects.operable_by(user).select_related("municipality").order_by("kind", "name")
+
+
+def recipient_list_for_user(user):
+    return (
+        Recipient.objects.filter(site__in=Site.objects.visible_to(user))
+        .select_related("site", "municipality")
+        .order_by("kind", "name", "reference_code")
+    )
+
+
+def lot_list_for_user(user, *, in_stock=True):
+    lots = Lot.objects.filter(site__in=Site.objects.visible_to(user)).select_related(
+        "site", "zone", "item", "item__category"
+    )
+    if in_stock:
+        lots = lots.filter(kg__gt=0)
+    return lots.order_by("site__kind", "site__name", "expiry_date", "pk")
+
+
+def ledger_list_for_user(user):
+    return (
+        LedgerEntry.objects.filter(site__in=Site.objects.visible_to(user))
+        .select_related("site", "lot__item", "lot__zone", "created_by")
+        .order_by("-effective_on", "-pk")
+    )
+
+
+def transfer_list_for_user(user):
+    visible = Site.objects.visible_to(user)
+    return (
+        Transfer.objects.filter(Q(from_site__in=visible) | Q(to_site__in=visible))
+        .select_related("from_site", "to_site", "sent_by", "received_by")
+        .order_by("-sent_on", "-pk")
+    )
+
+
+def transfer_get(*, user, pk):
+    return (
+        transfer_list_for_user(user)
+        .prefetch_related("lines__source_lot__item", "lines__source_lot__zone")
+        .get(pk=pk)
+    )
+
+
+def distribution_get(*, user, pk):
+    return (
+        Distribution.objects.filter(site__in=Site.objects.visible_to(user))
+        .select_related("site", "recipient__municipality", "consent", "created_by")
+        .prefetch_related("lines__lot__item", "lines__lot__zone")
+        .get(pk=pk)
+    )
+
+
+def stock_by_site_zone(user) -> list[dict]:
+    """kg and lot counts in stock per site and zone (one query, from the lots' running totals)."""
+    return list(
+        Zone.objects.filter(site__in=Site.objects.visible_to(user))
+        .values("site_id", "site__name", "site__kind", "kind", "capacity_kg")
+        .annotate(
+            kg=Coalesce(Sum("lots__kg", filter=Q(lots__kg__gt=0)), ZERO_KG),
+            lots_in_stock=Count("lots", filter=Q(lots__kg__gt=0)),
+        )
+        .order_by("site__kind", "site__name", "kind")
+    )
+
+
+def near_expiry_lots(user=None, *, today: datetime.date, sites=None):
+    """Lots in stock whose date is within their zone's warning days, or already past.
+
+    Each zone has its own number of days (data, not code); the per-zone limits become one OR'd
+    condition, so this is two queries whatever the number of lots.
+    """
+    zones = Zone.objects.all()
+    if user is not None:
+        zones = zones.filter(site__in=Site.objects.visible_to(user))
+    if sites is not None:
+        zones = zones.filter(site__in=sites)
+    limits = Q(pk__in=[])
+    for zone_id, days in zones.values_list("pk", "near_expiry_days"):
+        limits |= Q(zone_id=zone_id, expiry_date__lte=today + datetime.timedelta(days=days))
+    return (
+        Lot.objects.filter(kg__gt=0)
+        .filter(limits)
+        .select_related("site", "zone", "item")
+        .order_by("expiry_date", "site__name", "pk")
+    )
+
+
+def ledger_mismatches():
+    """Lots whose stock differs from the sum of their ledger entries (should always be empty)."""
+    entry_sums = (
+        LedgerEntry.objects.filter(lot=OuterRef("pk"))
+        .values("lot")
+        .annotate(kg=Sum("kg_delta"), quantity=Sum("quantity_delta"))
+    )
+    return list(
+        Lot.objects.annotate(
+            ledger_kg=Coalesce(Subquery(entry_sums.values("kg")), ZERO_KG),
+            ledger_quantity=Coalesce(Subquery(entry_sums.values("quantity")), Value(0)),
+        )
+        .filter(~Q(kg=F("ledger_kg")) | ~Q(quantity=F("ledger_quantity")))
+        .select_related("site", "item")
+        .order_by("pk")
+    )
+
+
+def ledger_totals() -> dict:
+    """The whole ledger's sum against the whole stock: two numbers that must be equal."""
+    ledger = LedgerEntry.objects.aggregate(kg=Coalesce(Sum("kg_delta"), ZERO_KG))["kg"]
+    stock = Lot.objects.aggregate(kg=Coalesce(Sum("kg"), ZERO_KG))["kg"]
+    return {"ledger_kg": ledger, "stock_kg": stock}
+
+
+def _monthly(entries, group_field):
+    return list(
+        entries.annotate(month=TruncMonth("effective_on"))
+        .values("month", group_field)
+        .annotate(kg=Sum("kg_delta"))
+        .order_by("month", group_field)
+    )
+
+
+def monthly_figures(user, *, since: datetime.date) -> dict:
+    """kg in and out per month by site and kind, donor kind, recipient kind; disposal rate."""
+    entries = LedgerEntry.objects.filter(
+        site__in=Site.objects.visible_to(user), effective_on__gte=since
+    )
+    by_site = list(
+        entries.annotate(month=TruncMonth("effective_on"))
+        .values("month", "site__name", "kind")
+        .annotate(kg=Sum("kg_delta"))
+        .order_by("month", "site__name", "kind")
+    )
+    by_donor = _monthly(entries.filter(kind=LedgerEntry.Kind.RECEIPT), "donation__donor__kind")
+    by_recipient = _monthly(
+        entries.filter(kind=LedgerEntry.Kind.DISTRIBUTION), "distribution__recipient__kind"
+    )
+    outflow = entries.aggregate(
+        distributed=Coalesce(
+            Sum(
+                Case(When(kind=LedgerEntry.Kind.DISTRIBUTION, then=-F("kg_delta"))),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+            ZERO_KG,
+        ),
+        disposed=Coalesce(
+            Sum(
+                Case(When(kind=LedgerEntry.Kind.DISPOSAL, then=-F("kg_delta"))),
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+            ZERO_KG,
+        ),
+    )
+    total_out = outflow["distributed"] + outflow["disposed"]
+    disposal_rate = (outflow["disposed"] * 100 / total_out) if total_out else None
+    return {
+        "by_site": by_site,
+        "by_donor": by_donor,
+        "by_recipient": by_recipient,
+        "distributed_kg": outflow["distributed"],
+        "disposed_kg": outflow["disposed"],
+        "disposal_rate": disposal_rate,
+    }
+
+
+def donor_kind_labels():
+    return dict(Donor.Kind.choices)
+
+
+def recipient_kind_labels():
+    return dict(Recipient.Kind.choices)
+
+
+def date_kind_labels():
+    return dict(DateKind.choices)

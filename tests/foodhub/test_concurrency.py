@@ -1,0 +1,68 @@
+"""Two operators hand out the last 10 kg at the same moment (real PostgreSQL transactions)."""
+
+import datetime
+import threading
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+
+from foodhub import services
+from foodhub.models import Distribution, LedgerEntry, Lot
+from tests.conftest import requires_postgres
+
+from .factories import (
+    ItemFactory,
+    RecipientFactory,
+    consented,
+    receive,
+    secretariat,
+    site_with_zones,
+)
+
+
+@requires_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_two_operators_taking_the_last_10_kg_at_once_one_succeeds_one_is_told():
+    hub = site_with_zones()
+    staff = secretariat()
+    item = ItemFactory(name="米")
+    lot = receive(hub, item, 10, actor=staff, expiry=datetime.date(2027, 1, 1))
+    recipients = [consented(RecipientFactory(site=hub), actor=staff) for _ in range(2)]
+    start = threading.Barrier(2)
+    results = []
+
+    def hand_out(recipient):
+        try:
+            start.wait()
+            services.distribution_create(
+                site=hub,
+                recipient=recipient,
+                distributed_on=datetime.date(2026, 11, 20),
+                requests=[services.PickRequest(item=item, kg=Decimal(10))],
+                actor=staff,
+            )
+            results.append("ok")
+        except ValidationError as exc:
+            results.append(" ".join(exc.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hand_out, args=(r,)) for r in recipients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(results, key=len)[0] == "ok"
+    assert len(results) == 2
+    refusal = sorted(results, key=len)[1]
+    assert "在庫が足りません" in refusal
+    lot.refresh_from_db()
+    assert lot.kg == 0
+    assert Distribution.objects.count() == 1
+    assert LedgerEntry.objects.filter(kind="distribution").count() == 1
+    call_command("foodhub_check_ledger")
+    assert Lot.objects.filter(kg__lt=0).count() == 0
