@@ -57,6 +57,11 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SubFactory(OrganisationFactory)
     tier = Membership.Tier.GENERAL
     started_on = datetime.date(2024, 4, 1)
+    ended_on = None
+    # An ended membership needs a reason (a database constraint); withdrawal is the plain one.
+    end_reason = factory.LazyAttribute(
+        lambda m: Membership.EndReason.WITHDRAWN if m.ended_on else ""
+    )
 
 
 class SupporterFactory(factory.django.DjangoModelFactory):
@@ -65,6 +70,7 @@ class SupporterFactory(factory.django.DjangoModelFactory):
 
     full_name = factory.Sequence(lambda n: f"試験 太郎{n}")
     full_name_kana = factory.Sequence(lambda n: f"しけん たろう{n}")
+    email = factory.Sequence(lambda n: f"supporter{n}@example.jp")
     municipality = factory.SubFactory(MunicipalityFactory)
     registered_on = datetime.date(2025, 4, 1)
 

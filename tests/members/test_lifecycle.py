@@ -1,0 +1,173 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+
+from members import services
+from members.models import Application, ExpulsionGround, Membership, OrganisationType
+from tests.factories import MembershipFactory, OrganisationFactory, StaffFactory
+
+from .factories import ApplicationFactory, SteeringMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff():
+    return StaffFactory()
+
+
+def _expel_on(day):
+    membership = MembershipFactory(started_on=datetime.date(2024, 4, 1))
+    membership.ended_on = day
+    membership.end_reason = Membership.EndReason.EXPELLED
+    membership.expulsion_ground = ExpulsionGround.BREACH
+    membership.save()
+    return membership.organisation
+
+
+def test_a_general_member_withdraws_and_is_struck_off(staff):
+    membership = MembershipFactory()
+
+    services.membership_withdraw(
+        membership=membership, on=datetime.date(2025, 3, 31), note="活動終了", actor=staff
+    )
+
+    membership.refresh_from_db()
+    assert membership.ended_on == datetime.date(2025, 3, 31)
+    assert membership.end_reason == Membership.EndReason.WITHDRAWN
+    assert not Membership.objects.active().filter(organisation=membership.organisation).exists()
+    # The history stays for the secretariat and auditors.
+    assert membership.history.count() == 2
+
+
+def test_a_steering_member_cannot_withdraw_by_notice(staff):
+    membership = SteeringMembershipFactory()
+
+    with pytest.raises(ValidationError, match="プラットフォーム会議の決議"):
+        services.membership_withdraw(
+            membership=membership, on=datetime.date(2025, 1, 1), actor=staff
+        )
+
+
+def test_the_database_refuses_an_expulsion_without_ground():
+    membership = MembershipFactory()
+    membership.ended_on = datetime.date(2025, 1, 1)
+    membership.end_reason = Membership.EndReason.EXPELLED
+    with pytest.raises(IntegrityError):
+        membership.save()
+
+
+def test_the_database_refuses_two_open_memberships():
+    membership = MembershipFactory()
+    with pytest.raises(IntegrityError):
+        MembershipFactory(organisation=membership.organisation)
+
+
+def test_only_public_bodies_and_welfare_councils_are_registered_directly(staff):
+    council = OrganisationFactory(organisation_type=OrganisationType.SOCIAL_WELFARE_COUNCIL)
+    npo = OrganisationFactory(organisation_type=OrganisationType.NPO)
+
+    membership = services.membership_register_directly(
+        organisation=council, started_on=datetime.date(2025, 4, 1), actor=staff
+    )
+
+    assert membership.tier == Membership.Tier.GENERAL
+    with pytest.raises(ValidationError, match="入会申込"):
+        services.membership_register_directly(
+            organisation=npo, started_on=datetime.date(2025, 4, 1), actor=staff
+        )
+
+
+def test_approval_creates_organisation_and_membership_and_tells_the_applicant(
+    staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(name="NPO法人しょうにん")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership = services.application_approve(
+            application=application, actor=staff, on=datetime.date(2026, 5, 1)
+        )
+
+    application.refresh_from_db()
+    assert application.status == Application.Status.APPROVED
+    assert membership.organisation.name == "NPO法人しょうにん"
+    assert membership.tier == Membership.Tier.GENERAL
+    assert membership.started_on == datetime.date(2026, 5, 1)
+    assert membership.application == application
+    assert membership.organisation.last_contact_on == datetime.date(2026, 5, 1)
+    assert len(mailoutbox) == 1
+    assert application.reference in mailoutbox[0].subject
+    assert "承認" in mailoutbox[0].subject
+
+
+def test_approval_needs_the_whole_checklist(staff):
+    application = ApplicationFactory(checked_no_antisocial=False)
+
+    with pytest.raises(ValidationError, match="チェックリスト"):
+        services.application_approve(application=application, actor=staff)
+    assert not Membership.objects.exists()
+
+
+def test_an_application_is_decided_once(staff):
+    application = ApplicationFactory()
+    services.application_approve(application=application, actor=staff)
+
+    with pytest.raises(ValidationError, match="既に"):
+        services.application_reject(application=application, actor=staff, reason="重複")
+
+
+def test_rejection_needs_a_reason_and_tells_the_applicant(
+    staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory()
+    with pytest.raises(ValidationError):
+        services.application_reject(application=application, actor=staff, reason=" ")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.application_reject(
+            application=application, actor=staff, reason="活動内容を確認できませんでした。"
+        )
+
+    assert "活動内容を確認できませんでした。" in mailoutbox[0].body
+
+
+def test_an_expelled_organisation_is_barred_until_three_years_after_expulsion(staff):
+    organisation = _expel_on(datetime.date(2024, 6, 1))
+    application = ApplicationFactory(
+        organisation=organisation, is_reapplication=True, reapplication_reasons="体制を改めました。"
+    )
+
+    with pytest.raises(ValidationError, match="2027年6月1日"):
+        services.application_approve(
+            application=application, actor=staff, on=datetime.date(2027, 5, 31)
+        )
+    membership = services.application_approve(
+        application=application, actor=staff, on=datetime.date(2027, 6, 1)
+    )
+
+    assert membership.organisation == organisation
+    assert organisation.memberships.count() == 2
+
+
+def test_a_withdrawn_organisation_may_rejoin_at_once(staff):
+    membership = MembershipFactory()
+    services.membership_withdraw(membership=membership, on=datetime.date(2025, 1, 1), actor=staff)
+    application = ApplicationFactory(
+        organisation=membership.organisation,
+        is_reapplication=True,
+        reapplication_reasons="再開しました。",
+    )
+
+    services.application_approve(application=application, actor=staff, on=datetime.date(2025, 1, 2))
+
+    assert Membership.objects.active().filter(organisation=membership.organisation).exists()
+
+
+def test_an_unlinked_application_with_a_registered_name_must_be_linked_first(staff):
+    organisation = _expel_on(datetime.date(2025, 6, 1))
+    application = ApplicationFactory(name=organisation.name, name_kana=organisation.name_kana)
+
+    with pytest.raises(ValidationError, match="紐付け"):
+        services.application_approve(application=application, actor=staff)

@@ -1,0 +1,341 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from members import services
+from members.models import (
+    AgendaItem,
+    Attendance,
+    ExpulsionGround,
+    Meeting,
+    Membership,
+    RuleSet,
+    Vote,
+)
+from members.selectors import meeting_quorum, readmission_allowed_from
+from tests.factories import MembershipFactory, StaffFactory
+
+from .factories import SteeringMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+HELD_ON = datetime.date(2025, 6, 1)
+
+
+@pytest.fixture
+def staff():
+    return StaffFactory()
+
+
+def _steering(n):
+    return [SteeringMembershipFactory().organisation for _ in range(n)]
+
+
+def _meeting(staff, *, kind=Meeting.Kind.MEETING, items=(("other", "活動計画"),), held_on=HELD_ON):
+    meeting = services.meeting_create(title="第5回会議", held_on=held_on, kind=kind, actor=staff)
+    for item_kind, title in items:
+        services.agenda_item_add(meeting=meeting, kind=item_kind, title=title, actor=staff)
+    return meeting
+
+
+def _attend(meeting, orgs, mode, staff, holder=None):
+    for org in orgs:
+        services.attendance_record(
+            meeting=meeting, organisation=org, mode=mode, proxy_holder=holder, actor=staff
+        )
+
+
+def _vote(item, orgs, choice, staff):
+    for org in orgs:
+        services.vote_record(item=item, organisation=org, choice=choice, actor=staff)
+
+
+def test_notice_fixes_the_roster_and_mails_every_steering_member(staff, mailoutbox):
+    orgs = _steering(3)
+    MembershipFactory()  # a general member is not on the roster
+    meeting = _meeting(staff)
+
+    sent = services.meeting_send_notice(meeting=meeting, actor=staff)
+    again = services.meeting_send_notice(meeting=meeting, actor=staff)
+
+    assert sent == 3 and again == 0
+    assert {a.organisation for a in meeting.attendances.all()} == set(orgs)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(o.email for o in orgs)
+    assert "活動計画" in mailoutbox[0].body
+    assert meeting.items.get().notified_at is not None
+
+
+def test_the_example_count_explains_quorum_and_outcome(staff):
+    orgs = _steering(12)
+    meeting = _meeting(staff)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    item = meeting.items.get()
+    present, proxies, email, absent = orgs[:6], orgs[6:8], orgs[8], orgs[9:]
+    _attend(meeting, present, Attendance.Mode.IN_PERSON, staff)
+    _attend(meeting, proxies, Attendance.Mode.PROXY, staff, holder=present[0])
+    _attend(meeting, [email], Attendance.Mode.EMAIL, staff)
+    services.meeting_choose_chair(meeting=meeting, organisation=present[5], actor=staff)
+    # 8 may vote: 5 present (not the chair), 2 proxies, 1 e-mail; 3 * 6 >= 2 * 8.
+    _vote(item, [*present[:4], *proxies], Vote.Choice.FOR, staff)
+    _vote(item, [present[4], email], Vote.Choice.AGAINST, staff)
+    assert absent
+
+    item = services.item_decide(item=item, actor=staff)
+
+    assert item.outcome == AgendaItem.Outcome.PASSED
+    assert item.explanation == ("出席 9/12（委任2・メール1を含む）定足数8 — 成立; 賛成 6/8 — 可決")
+
+
+@pytest.mark.parametrize("roster", [3, 6, 12, 15])
+def test_quorum_is_met_at_exactly_two_thirds_and_not_one_below(staff, roster):
+    orgs = _steering(roster)
+    meeting = _meeting(staff)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    needed = -(-2 * roster // 3)
+    _attend(meeting, orgs[: needed - 1], Attendance.Mode.ONLINE, staff)
+    item = meeting.items.get()
+    _vote(item, orgs[: needed - 1], Vote.Choice.FOR, staff)
+
+    assert not meeting_quorum(meeting).met
+    with pytest.raises(ValidationError, match="定足数に達していない"):
+        services.item_decide(item=item, actor=staff)
+    item.refresh_from_db()
+    assert item.outcome == AgendaItem.Outcome.PENDING
+
+    _attend(meeting, [orgs[needed - 1]], Attendance.Mode.IN_PERSON, staff)
+    _vote(item, [orgs[needed - 1]], Vote.Choice.FOR, staff)
+    assert meeting_quorum(meeting).met
+    assert services.item_decide(item=item, actor=staff).outcome == AgendaItem.Outcome.PASSED
+
+
+@pytest.mark.parametrize(("voters", "needed"), [(3, 2), (8, 6), (9, 6), (10, 7)])
+def test_a_resolution_passes_at_exactly_two_thirds_and_fails_one_below(staff, voters, needed):
+    orgs = _steering(voters)
+    for yes, expected in (
+        (needed, AgendaItem.Outcome.PASSED),
+        (needed - 1, AgendaItem.Outcome.REJECTED),
+    ):
+        meeting = _meeting(staff)
+        services.meeting_send_notice(meeting=meeting, actor=staff)
+        _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+        item = meeting.items.get()
+        _vote(item, orgs[:yes], Vote.Choice.FOR, staff)
+        _vote(item, orgs[yes:], Vote.Choice.ABSTAIN, staff)
+
+        assert services.item_decide(item=item, actor=staff).outcome == expected
+
+
+def test_an_email_statement_counts_as_attendance_only_with_a_for_or_against(staff):
+    orgs = _steering(3)
+    meeting = _meeting(staff)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs[:1], Attendance.Mode.IN_PERSON, staff)
+    _attend(meeting, orgs[1:], Attendance.Mode.EMAIL, staff)
+    item = meeting.items.get()
+    services.vote_record(item=item, organisation=orgs[1], choice=Vote.Choice.ABSTAIN, actor=staff)
+
+    assert meeting_quorum(meeting).present == 1
+
+    services.vote_record(item=item, organisation=orgs[1], choice=Vote.Choice.AGAINST, actor=staff)
+    assert meeting_quorum(meeting).present == 2
+
+
+def test_a_proxy_counts_only_if_its_holder_attends(staff):
+    orgs = _steering(3)
+    meeting = _meeting(staff)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, [orgs[0]], Attendance.Mode.PROXY, staff, holder=orgs[1])
+
+    assert meeting_quorum(meeting).present == 0
+    _attend(meeting, [orgs[1]], Attendance.Mode.IN_PERSON, staff)
+    assert meeting_quorum(meeting).present == 2
+
+
+def test_proxies_and_email_votes_cover_only_items_notified_in_advance(staff):
+    orgs = _steering(3)
+    meeting = _meeting(staff)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    late = services.agenda_item_add(meeting=meeting, kind="other", title="当日追加", actor=staff)
+    _attend(meeting, orgs[:2], Attendance.Mode.IN_PERSON, staff)
+    _attend(meeting, [orgs[2]], Attendance.Mode.PROXY, staff, holder=orgs[0])
+
+    with pytest.raises(ValidationError, match="あらかじめ通知"):
+        services.vote_record(item=late, organisation=orgs[2], choice=Vote.Choice.FOR, actor=staff)
+    _vote(late, orgs[:2], Vote.Choice.FOR, staff)
+    late = services.item_decide(item=late, actor=staff)
+    assert late.explanation.endswith("賛成 2/2 — 可決")
+
+
+def test_the_chair_does_not_vote(staff):
+    orgs = _steering(3)
+    meeting = _meeting(staff)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    services.meeting_choose_chair(meeting=meeting, organisation=orgs[0], actor=staff)
+
+    with pytest.raises(ValidationError, match="議長"):
+        services.vote_record(
+            item=meeting.items.get(), organisation=orgs[0], choice=Vote.Choice.FOR, actor=staff
+        )
+
+
+def test_expulsion_is_applied_with_the_resolution_and_the_subject_does_not_vote(staff):
+    orgs = _steering(3)
+    general = MembershipFactory()
+    meeting = _meeting(staff, items=())
+    item = services.agenda_item_add(
+        meeting=meeting,
+        kind=AgendaItem.Kind.EXPEL,
+        title="除名",
+        subject=general.organisation,
+        expulsion_ground=ExpulsionGround.NO_CONTACT,
+        actor=staff,
+    )
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    _vote(item, orgs[:2], Vote.Choice.FOR, staff)
+
+    item = services.item_decide(item=item, actor=staff)
+
+    general.refresh_from_db()
+    assert item.outcome == AgendaItem.Outcome.PASSED
+    assert general.end_reason == Membership.EndReason.EXPELLED
+    assert general.expulsion_ground == ExpulsionGround.NO_CONTACT
+    assert general.ended_on == HELD_ON
+    assert general.ended_by_item == item
+    assert readmission_allowed_from(organisation=general.organisation, on=HELD_ON) == datetime.date(
+        2028, 6, 1
+    )
+
+
+def test_a_steering_member_about_to_leave_cannot_vote_on_its_own_item(staff):
+    orgs = _steering(4)
+    meeting = _meeting(staff, items=())
+    item = services.agenda_item_add(
+        meeting=meeting,
+        kind=AgendaItem.Kind.STEERING_LEAVE,
+        title="退会",
+        subject=orgs[3],
+        actor=staff,
+    )
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    with pytest.raises(ValidationError, match="対象団体"):
+        services.vote_record(
+            item=item, organisation=orgs[3], choice=Vote.Choice.AGAINST, actor=staff
+        )
+    _vote(item, orgs[:2], Vote.Choice.FOR, staff)
+
+    item = services.item_decide(item=item, actor=staff)
+
+    assert item.explanation.endswith("賛成 2/3 — 可決")
+    membership = Membership.objects.get(organisation=orgs[3])
+    assert membership.end_reason == Membership.EndReason.STEERING_LEFT
+    assert membership.ended_by_item == item
+
+
+def test_selecting_a_general_member_as_steering_changes_its_tier(staff):
+    orgs = _steering(3)
+    general = MembershipFactory()
+    meeting = _meeting(staff, items=())
+    item = services.agenda_item_add(
+        meeting=meeting,
+        kind=AgendaItem.Kind.STEERING_SELECT,
+        title="選出",
+        subject=general.organisation,
+        actor=staff,
+    )
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    _vote(item, orgs, Vote.Choice.FOR, staff)
+
+    services.item_decide(item=item, actor=staff)
+
+    active = Membership.objects.active().get(organisation=general.organisation)
+    assert active.tier == Membership.Tier.STEERING
+    assert active.started_by_item == item
+    general.refresh_from_db()
+    assert general.end_reason == Membership.EndReason.TIER_CHANGED
+
+
+def test_a_rejected_item_has_no_effect(staff):
+    orgs = _steering(3)
+    general = MembershipFactory()
+    meeting = _meeting(staff, items=())
+    item = services.agenda_item_add(
+        meeting=meeting,
+        kind=AgendaItem.Kind.EXPEL,
+        title="除名",
+        subject=general.organisation,
+        expulsion_ground=ExpulsionGround.BREACH,
+        actor=staff,
+    )
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    _vote(item, orgs[:1], Vote.Choice.FOR, staff)
+
+    assert services.item_decide(item=item, actor=staff).outcome == AgendaItem.Outcome.REJECTED
+    assert Membership.objects.active().filter(pk=general.pk).exists()
+
+
+def test_a_passed_rules_item_creates_the_next_rule_version_used_from_its_date(staff):
+    orgs = _steering(3)
+    meeting = _meeting(staff, items=())
+    item = services.agenda_item_add(
+        meeting=meeting,
+        kind=AgendaItem.Kind.RULES,
+        title="要領改正",
+        proposed_rules={"effective_from": "2026-04-01", "readmission_bar_years": 2},
+        actor=staff,
+    )
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    _vote(item, orgs, Vote.Choice.FOR, staff)
+
+    services.item_decide(item=item, actor=staff)
+
+    new = RuleSet.objects.get(version=2)
+    assert new.adopted_by_item == item
+    assert new.readmission_bar_years == 2
+    assert new.quorum_numerator == 2
+    later = services.meeting_create(title="次回", held_on=datetime.date(2026, 4, 1), actor=staff)
+    earlier = services.meeting_create(title="前回", held_on=datetime.date(2026, 3, 31), actor=staff)
+    assert later.rule_set == new
+    assert earlier.rule_set.version == 1
+
+
+def test_written_resolution_is_deemed_passed_at_two_thirds_of_all_steering_members(staff):
+    orgs = _steering(12)
+    for agreeing, expected in ((8, AgendaItem.Outcome.PASSED), (7, AgendaItem.Outcome.REJECTED)):
+        meeting = _meeting(staff, kind=Meeting.Kind.WRITTEN)
+        services.meeting_send_notice(meeting=meeting, actor=staff)
+        item = meeting.items.get()
+        _vote(item, orgs[:agreeing], Vote.Choice.FOR, staff)
+
+        item = services.item_decide(item=item, actor=staff)
+
+        assert item.outcome == expected
+        assert item.explanation.startswith(f"書面同意 {agreeing}/12（必要数8）")
+
+
+def test_an_item_is_decided_once(staff):
+    orgs = _steering(3)
+    meeting = _meeting(staff)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    item = meeting.items.get()
+    services.item_decide(item=item, actor=staff)
+
+    with pytest.raises(ValidationError, match="既に議決済み"):
+        services.item_decide(item=item, actor=staff)
+
+
+def test_attendance_moves_the_last_contact_date(staff):
+    orgs = _steering(1)
+    meeting = _meeting(staff)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.ONLINE, staff)
+
+    orgs[0].refresh_from_db()
+    assert orgs[0].last_contact_on == HELD_ON
