@@ -25,6 +25,15 @@ _AUDIT_TRAIL = [
     "core.view_generateddocument",
 ]
 
+# The supporter scheme without personal data (no supporters, sign-ups, attendance, certificates).
+_SUPPORTER_AGGREGATES = [
+    "supporters.view_trainingsession",
+    "supporters.view_tsunagarimeeting",
+    "supporters.view_schooldistrict",
+    "supporters.view_supporterruleset",
+    "supporters.view_dashboard",
+]
+
 ROLE_PERMISSIONS = {
     SECRETARIAT: [
         "members.*",
@@ -48,6 +57,7 @@ ROLE_PERMISSIONS = {
         "core.view_municipality",
         "core.view_generateddocument",
         "core.print_platform_summary",
+        *_SUPPORTER_AGGREGATES,
     ],
     # Scoped to their assigned sites by foodhub's Site.objects.visible_to / operable_by (so no
     # foodhub.view_all_sites here).
@@ -84,8 +94,10 @@ ROLE_PERMISSIONS = {
         "council.view_council",
         "core.view_municipality",
     ],
-    # Read-only. Supporters' personal data is not part of the audit scope (issue 4 may widen it).
+    # Read-only. Supporters' personal data is not part of the audit scope: auditors see the
+    # scheme's aggregates (sessions, meetings, districts, rules, dashboard) and the export log.
     AUDITOR: [
+        *_SUPPORTER_AGGREGATES,
         "members.view_*",
         "foodhub.view_*",
         "council.view_council",

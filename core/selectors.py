@@ -22,7 +22,11 @@ def platform_counts() -> dict:
         town=Count("pk", filter=Q(kind=Site.Kind.TOWN_HUB)),
     )
     by_municipality = municipality_list().annotate(
-        supporter_count=Count("supporters", distinct=True),
+        supporter_count=Count(
+            "supporters",
+            filter=Q(supporters__status__in=Supporter.COUNTED_STATUSES),
+            distinct=True,
+        ),
         member_count=Count(
             "organisations__memberships",
             filter=Q(organisations__memberships__ended_on__isnull=True),
@@ -32,7 +36,7 @@ def platform_counts() -> dict:
     )
     return {
         "members": {**members, "total": members["steering"] + members["general"]},
-        "supporters": Supporter.objects.count(),
+        "supporters": Supporter.objects.counted().count(),
         "sites": {**sites, "total": sites["logistics"] + sites["town"]},
         "municipalities": [
             {

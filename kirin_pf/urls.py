@@ -8,4 +8,5 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("supporters/", include("supporters.urls")),
 ]

@@ -1,9 +1,193 @@
-from core.exports import SafeModelResource
+"""Export and import of supporters (django-import-export), with Japanese column names.
 
-from .models import Supporter
+The import resource reads the spreadsheets the secretariat kept before the platform (CSV, and
+XLSX when openpyxl is installed). Every cell error is reported per row and field in Japanese;
+`rollback_on_validation_errors` on the admin means nothing is saved if any row fails.
+"""
+
+import datetime
+
+from django.utils import timezone
+from import_export import fields, widgets
+
+from core.exports import SafeModelResource
+from core.models import Municipality
+
+from .models import Affiliation, ConsentText, SchoolDistrict, Supporter
+
+_TRUE = {"はい", "有", "あり", "○", "◯", "yes", "true", "1"}
+_FALSE = {"", "いいえ", "無", "なし", "×", "no", "false", "0"}
+
+
+class MunicipalityWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        name = (value or "").strip()
+        if not name:
+            raise ValueError("市町を入力してください。")
+        municipality = Municipality.objects.filter(name=name).first()
+        if municipality is None:
+            raise ValueError(f"市町「{name}」は登録されていません。")
+        return municipality
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+class DistrictWidget(widgets.Widget):
+    """A school district by name, looked up within the row's municipality."""
+
+    def clean(self, value, row=None, **kwargs):
+        name = (value or "").strip()
+        if not name:
+            return None
+        town = ((row or {}).get("市町") or "").strip()
+        district = SchoolDistrict.objects.filter(name=name, municipality__name=town).first()
+        if district is None:
+            raise ValueError(f"中学校区「{name}」は{town or '指定の市町'}にありません。")
+        return district
+
+    def render(self, value, obj=None, **kwargs):
+        return value.name if value else ""
+
+
+class YesNoWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = str(value or "").strip().casefold()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ValueError(f"「{value}」は はい／いいえ で入力してください。")
+
+    def render(self, value, obj=None, **kwargs):
+        return "はい" if value else "いいえ"
+
+
+class AffiliationWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        text = (value or "").strip()
+        if not text:
+            return Affiliation.RESIDENT
+        for choice in Affiliation:
+            if text in (choice.value, str(choice.label)) or str(choice.label).startswith(text):
+                return choice.value
+        allowed = "、".join(str(c.label) for c in Affiliation)
+        raise ValueError(f"所属「{text}」は次のいずれかで入力してください: {allowed}")
+
+    def render(self, value, obj=None, **kwargs):
+        return str(Affiliation(value).label) if value else ""
+
+
+class JapaneseDateWidget(widgets.Widget):
+    """2024-03-12, 2024/3/12 or a spreadsheet date cell."""
+
+    def __init__(self, required=False):
+        self.required = required
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value or "").strip()
+        if not text:
+            if self.required:
+                raise ValueError("日付を入力してください。")
+            return None
+        for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"):
+            try:
+                return datetime.datetime.strptime(text, fmt).date()
+            except ValueError:
+                continue
+        raise ValueError(f"日付「{text}」が読めません。2024-03-12 の形で入力してください。")
+
+    def render(self, value, obj=None, **kwargs):
+        return value.isoformat() if value else ""
+
+
+class ConsentWidget(widgets.Widget):
+    def clean(self, value, row=None, **kwargs):
+        version = (value or "").strip()
+        if not version:
+            return None
+        text = ConsentText.objects.filter(version=version).first()
+        if text is None:
+            raise ValueError(f"同意文の版「{version}」は登録されていません。")
+        return text
+
+    def render(self, value, obj=None, **kwargs):
+        return value.version if value else ""
+
+
+def _field(attribute, column, widget=None):
+    return fields.Field(attribute=attribute, column_name=column, widget=widget or widgets.Widget())
 
 
 class SupporterResource(SafeModelResource):
+    """Columns shared by export and import."""
+
+    full_name = _field("full_name", "氏名")
+    full_name_kana = _field("full_name_kana", "ふりがな")
+    municipality = _field("municipality", "市町", MunicipalityWidget())
+    district = _field("district", "中学校区", DistrictWidget())
+    email = _field("email", "メールアドレス")
+    phone = _field("phone", "電話番号")
+    receives_line = _field("receives_line", "LINE受信", YesNoWidget())
+    line_name = _field("line_name", "LINE名")
+    affiliation = _field("affiliation", "所属", AffiliationWidget())
+    affiliation_detail = _field("affiliation_detail", "所属（詳細）")
+    registered_on = _field("registered_on", "登録日", JapaneseDateWidget(required=True))
+    last_trained_on = _field("last_trained_on", "最終受講日", JapaneseDateWidget())
+    consent_text = _field("consent_text", "同意文の版", ConsentWidget())
+
     class Meta:
         model = Supporter
-        fields = ("id", "full_name", "full_name_kana", "municipality__name", "registered_on")
+        fields = (
+            "full_name",
+            "full_name_kana",
+            "municipality",
+            "district",
+            "email",
+            "phone",
+            "receives_line",
+            "line_name",
+            "affiliation",
+            "affiliation_detail",
+            "registered_on",
+            "last_trained_on",
+            "consent_text",
+        )
+        import_id_fields = ()  # an existing list is imported as new supporters
+        clean_model_instances = True
+        skip_unchanged = False
+
+    def get_export_queryset(self, request=None, **kwargs):
+        from .selectors import supporter_list_for_secretariat
+
+        return supporter_list_for_secretariat()
+
+    def before_import_row(self, row, **kwargs):
+        for key, value in list(row.items()):
+            if isinstance(value, str):
+                row[key] = value.strip()
+            elif value is None:
+                row[key] = ""
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        if not instance.receives_line:
+            instance.line_name = instance.line_name or ""
+        if instance.consent_text and instance.consented_at is None and instance.registered_on:
+            # Paper consent: the time is the registration day as recorded in the list.
+            instance.consented_at = timezone.make_aware(
+                datetime.datetime.combine(instance.registered_on, datetime.time(0, 0))
+            )
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        if instance.line_name and not instance.receives_line:
+            errors.setdefault("line_name", []).append(
+                "LINE名は「LINE受信」が「はい」の場合のみ入力してください。"
+            )
+        super().validate_instance(instance, errors, validate_unique)

@@ -13,6 +13,7 @@ from core.models import Municipality, User
 from council.models import Council
 from foodhub.models import Site
 from members.models import Membership, Organisation
+from supporters import demo as supporters_demo
 from supporters.models import Supporter
 
 # SPEC §1 (令和2年国勢調査): name, kana, prefecture, population, households, 65+ %, 地域食堂.
@@ -113,6 +114,7 @@ class Command(BaseCommand):
                     "registered_on": datetime.date(2025, 10, 1),
                 },
             )
+        supporters_demo.load(municipalities)
         for name, kind, town, capacity in SITES:
             Site.objects.update_or_create(
                 name=name,

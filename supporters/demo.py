@@ -1,0 +1,124 @@
+"""Demo data for the supporter scheme, loaded by core's load_demo_data (idempotent).
+
+Trainings and つながりミーティング of FY2023 are the real figures from seed 001 (表4-4, 表4-5),
+recorded as head counts without names. School district names are PLACEHOLDERS: the 17 real
+中学校区 of 鳥取市 are to be entered by the secretariat.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from core.models import Municipality
+
+from .models import SchoolDistrict, Supporter, TrainingSession, TsunagariMeeting
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+TOTTORI_DISTRICTS = 17
+DISTRICT_TARGET = 20
+
+# 表4-4: date, venue/audience, municipality, participants, kind.
+FY2023_TRAININGS = [
+    ("2023-08-22", "鳥取市民集会", "鳥取市", 84, TrainingSession.Kind.INITIAL),
+    ("2023-10-31", "鳥取医療生協 組合員", "鳥取市", 28, TrainingSession.Kind.OUTREACH),
+    ("2023-12-01", "鳥取医療生協 中堅職員", "鳥取市", 24, TrainingSession.Kind.PROFESSIONAL),
+    ("2023-12-03", "西・中ノ郷ブロック民生児童委員", "鳥取市", 38, TrainingSession.Kind.OUTREACH),
+    ("2023-12-09", "高草地区", "鳥取市", 19, TrainingSession.Kind.OUTREACH),
+    ("2023-12-22", "鳥取医療生協 中堅職員", "鳥取市", 25, TrainingSession.Kind.PROFESSIONAL),
+    ("2024-01-14", "富桑地区福祉関係者会議", "鳥取市", 34, TrainingSession.Kind.OUTREACH),
+    ("2024-01-17", "麒麟のまち圏域/鳥取市役所駅南庁舎", "鳥取市", 39, TrainingSession.Kind.INITIAL),
+    ("2024-02-28", "兵庫県新温泉町", "新温泉町", 11, TrainingSession.Kind.INITIAL),
+    ("2024-02-29", "智頭町", "智頭町", 29, TrainingSession.Kind.INITIAL),
+    ("2024-03-08", "八頭町", "八頭町", 17, TrainingSession.Kind.INITIAL),
+]
+
+# 表4-5: date, venue, residents, students.
+FY2023_MEETINGS = [
+    ("2023-10-18", "鳥取市人権交流プラザ", 21, 6),
+    ("2023-10-22", "佐治人権福祉センター", 18, 1),
+    ("2023-10-26", "西人権福祉センター", 26, 5),
+    ("2023-11-02", "国府人権福祉センター", 19, 11),
+    ("2023-11-09", "江山人権福祉センター", 19, 6),
+    ("2023-11-15", "南人権福祉センター", 22, 4),
+    ("2023-11-17", "用瀬町総合支所", 19, 5),
+    ("2023-11-18", "河原人権福祉センター", 22, 5),
+    ("2023-11-21", "気高人権福祉センター", 25, 8),
+    ("2023-11-25", "高草人権福祉センター", 26, 9),
+    ("2024-02-23", "鳥取市役所本庁舎（総括会）", 5, 10),
+]
+
+
+def _at(day: str, hour: int) -> datetime.datetime:
+    return datetime.datetime.combine(
+        datetime.date.fromisoformat(day), datetime.time(hour), tzinfo=TOKYO
+    )
+
+
+def load(municipalities: dict[str, Municipality]) -> None:
+    tottori = municipalities["鳥取市"]
+    districts = []
+    for n in range(1, TOTTORI_DISTRICTS + 1):
+        district, _ = SchoolDistrict.objects.get_or_create(
+            municipality=tottori,
+            name=f"（仮）中学校区{n:02d}",
+            defaults={"target": DISTRICT_TARGET, "is_placeholder": True, "display_order": n},
+        )
+        districts.append(district)
+
+    for day, place, town, participants, kind in FY2023_TRAININGS:
+        TrainingSession.objects.get_or_create(
+            title=f"つながりサポーター養成研修（{place}）",
+            starts_at=_at(day, 13),
+            defaults={
+                "kind": kind,
+                "ends_at": _at(day, 16),
+                "venue": place,
+                "municipality": municipalities[town],
+                "audience": place,
+                "capacity": max(participants, 30),
+                "is_public": False,
+                "status": TrainingSession.Status.HELD,
+                "unrecorded_participants": participants,
+            },
+        )
+    for day, venue, residents, students in FY2023_MEETINGS:
+        TsunagariMeeting.objects.get_or_create(
+            held_on=datetime.date.fromisoformat(day),
+            venue=venue,
+            defaults={
+                "municipality": tottori,
+                "resident_participants": residents,
+                "student_participants": students,
+            },
+        )
+
+    # Two upcoming public sessions so the calendar is not empty.
+    today = timezone.localdate()
+    for offset, title, venue, town in [
+        (14, "（サンプル）つながりサポーター養成研修", "鳥取市人権交流プラザ", "鳥取市"),
+        (30, "（サンプル）つながりサポーター養成研修 智頭会場", "智頭町総合センター", "智頭町"),
+    ]:
+        day = (today + datetime.timedelta(days=offset)).isoformat()
+        if not TrainingSession.objects.filter(title=title, starts_at__gte=timezone.now()).exists():
+            TrainingSession.objects.create(
+                title=title,
+                kind=TrainingSession.Kind.INITIAL,
+                starts_at=_at(day, 13),
+                ends_at=_at(day, 16),
+                venue=venue,
+                municipality=municipalities[town],
+                audience="どなたでも",
+                capacity=40,
+                instructor="事務局",
+                programme="講義「孤独・孤立対策事業の背景／伴走型支援」（60～90分）\n"
+                "グループワーク「身近にある多様な孤立ケース」（60～90分）",
+            )
+
+    # Place the sample supporters in a district so the dashboard shows progress.
+    for supporter in Supporter.objects.filter(
+        full_name__startswith="（サンプル）", municipality=tottori, district__isnull=True
+    ).order_by("pk"):
+        supporter.district = districts[0]
+        supporter.last_trained_on = supporter.registered_on
+        supporter.save(update_fields=["district", "last_trained_on"])

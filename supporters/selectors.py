@@ -1,0 +1,239 @@
+"""Reads for the supporter scheme. Every list builds its queryset once with named relations."""
+
+import calendar
+import datetime
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.models import Municipality
+
+from .models import (
+    Certificate,
+    ConsentText,
+    Registration,
+    SchoolDistrict,
+    Supporter,
+    SupporterRuleSet,
+    TrainingSession,
+)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (or earlier); the 31st falls back to the month's last day."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def fiscal_year_of(day: datetime.date) -> int:
+    """Japanese fiscal year (April–March): 2026-03-31 is FY2025, 2026-04-01 is FY2026."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def rules_in_force(on: datetime.date | None = None) -> SupporterRuleSet:
+    on = on or timezone.localdate()
+    rules = SupporterRuleSet.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
+    if rules is None:
+        raise SupporterRuleSet.DoesNotExist(_("No supporter rule set is in force."))
+    return rules
+
+
+def consent_text_current(on: datetime.date | None = None) -> ConsentText:
+    on = on or timezone.localdate()
+    text = ConsentText.objects.filter(valid_from__lte=on).order_by("-valid_from", "-pk").first()
+    if text is None:
+        raise ConsentText.DoesNotExist(_("No consent text is in force."))
+    return text
+
+
+# --- Trainings --------------------------------------------------------------------------------
+
+
+def _with_registered_count(queryset):
+    return queryset.annotate(
+        registered_count=Count(
+            "registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)
+        )
+    )
+
+
+def training_list_public(now: datetime.datetime | None = None):
+    """Upcoming sessions open to sign-up, soonest first, with seats taken."""
+    now = now or timezone.now()
+    return _with_registered_count(
+        TrainingSession.objects.filter(
+            is_public=True, status=TrainingSession.Status.SCHEDULED, starts_at__gt=now
+        ).select_related("municipality", "district", "host_organisation")
+    ).order_by("starts_at", "pk")
+
+
+def training_get_public(pk: int) -> TrainingSession:
+    return _with_registered_count(
+        TrainingSession.objects.select_related("municipality", "district", "host_organisation")
+    ).get(pk=pk, is_public=True)
+
+
+def training_attendance_sheet(session: TrainingSession) -> dict:
+    """The registrations of a session with who already attended, for the bulk attendance page."""
+    registrations = (
+        session.registrations.filter(status=Registration.Status.REGISTERED)
+        .select_related("municipality", "district", "attendance")
+        .order_by("full_name_kana", "pk")
+    )
+    attendances = session.attendances.select_related(
+        "supporter", "certificate", "registration"
+    ).order_by("pk")
+    return {"registrations": list(registrations), "attendances": list(attendances)}
+
+
+# --- Supporters -------------------------------------------------------------------------------
+
+
+def supporter_list_for_secretariat():
+    return Supporter.objects.select_related("municipality", "district", "consent_text")
+
+
+def refresher_due_cutoff(on: datetime.date, rules: SupporterRuleSet) -> datetime.date:
+    """Supporters last trained on or before this date are due for a refresher on `on`."""
+    return add_months(on, -rules.refresher_interval_months)
+
+
+def supporters_refresher_due(on: datetime.date | None = None, rules=None):
+    on = on or timezone.localdate()
+    rules = rules or rules_in_force(on)
+    return supporter_list_for_secretariat().filter(
+        status=Supporter.Status.ACTIVE, last_trained_on__lte=refresher_due_cutoff(on, rules)
+    )
+
+
+def supporters_for_refresher_reminder(on: datetime.date, rules: SupporterRuleSet):
+    """Active supporters with an e-mail whose refresher falls due within the reminder window."""
+    window_end = on + datetime.timedelta(days=rules.refresher_reminder_days)
+    return (
+        Supporter.objects.filter(
+            status=Supporter.Status.ACTIVE,
+            last_trained_on__lte=refresher_due_cutoff(window_end, rules),
+        )
+        .exclude(email="")
+        .select_related("municipality")
+        .order_by("pk")
+    )
+
+
+def notice_recipients(*, municipality=None, district=None, status=""):
+    """Supporters a notice with these filters goes to (counted supporters with an e-mail)."""
+    queryset = Supporter.objects.counted().exclude(email="")
+    if municipality is not None:
+        queryset = queryset.filter(municipality=municipality)
+    if district is not None:
+        queryset = queryset.filter(district=district)
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.order_by("pk")
+
+
+def supporter_match_for_registration(registration: Registration) -> Supporter | None:
+    """An existing counted supporter with the sign-up's e-mail (someone coming to a refresher)."""
+    if registration.supporter_id:
+        return registration.supporter
+    return (
+        Supporter.objects.counted().filter(email__iexact=registration.email).order_by("pk").first()
+    )
+
+
+def certificates_for_session(session: TrainingSession):
+    return (
+        Certificate.objects.filter(attendance__session=session)
+        .select_related("attendance__supporter")
+        .order_by("number")
+    )
+
+
+# --- Progress -----------------------------------------------------------------------------------
+
+
+def district_progress() -> list[dict]:
+    districts = (
+        SchoolDistrict.objects.select_related("municipality")
+        .annotate(
+            supporter_count=Count(
+                "supporters", filter=Q(supporters__status__in=Supporter.COUNTED_STATUSES)
+            )
+        )
+        .order_by("municipality__display_order", "display_order", "pk")
+    )
+    return [
+        {
+            "name": str(d),
+            "municipality": d.municipality.name,
+            "count": d.supporter_count,
+            "target": d.target,
+            "percent": round(100 * d.supporter_count / d.target) if d.target else None,
+        }
+        for d in districts
+    ]
+
+
+def municipality_progress() -> list[dict]:
+    """Counted supporters per municipality against the sum of its districts' targets."""
+    municipalities = Municipality.objects.annotate(
+        supporter_count=Count(
+            "supporters", filter=Q(supporters__status__in=Supporter.COUNTED_STATUSES), distinct=True
+        ),
+    ).order_by("display_order", "pk")
+    target_sums = {
+        row["municipality"]: row["total"] or 0
+        for row in SchoolDistrict.objects.values("municipality").annotate(total=Sum("target"))
+    }
+    return [
+        {"name": m.name, "count": m.supporter_count, "target": target_sums.get(m.pk, 0)}
+        for m in municipalities
+    ]
+
+
+def trainings_per_fiscal_year() -> list[dict]:
+    """Sessions held and participants (named attendances + unrecorded head count) per FY."""
+    sessions = (
+        TrainingSession.objects.exclude(status=TrainingSession.Status.CANCELLED)
+        .filter(starts_at__lte=timezone.now())
+        .annotate(attendance_count=Count("attendances"))
+        .only("starts_at", "unrecorded_participants")
+    )
+    years: dict[int, dict] = {}
+    for session in sessions:
+        year = fiscal_year_of(timezone.localtime(session.starts_at).date())
+        row = years.setdefault(year, {"fiscal_year": year, "sessions": 0, "participants": 0})
+        row["sessions"] += 1
+        row["participants"] += session.attendance_count + session.unrecorded_participants
+    return [years[y] for y in sorted(years)]
+
+
+def registrations_per_month(months: int = 12, today: datetime.date | None = None) -> list[dict]:
+    """New supporters per calendar month for the last `months` months (zero months included)."""
+    today = today or timezone.localdate()
+    first = add_months(today.replace(day=1), -(months - 1))
+    counts = {
+        row["month"]: row["total"]
+        for row in Supporter.objects.filter(registered_on__gte=first)
+        .annotate(month=TruncMonth("registered_on"))
+        .values("month")
+        .annotate(total=Count("pk"))
+    }
+    result = []
+    for i in range(months):
+        month = add_months(first, i)
+        result.append({"month": month, "count": counts.get(month, 0)})
+    return result
+
+
+def supporter_totals() -> dict:
+    return Supporter.objects.aggregate(
+        counted=Count("pk", filter=~Q(status=Supporter.Status.WITHDRAWN)),
+        active=Count("pk", filter=Q(status=Supporter.Status.ACTIVE)),
+        paused=Count("pk", filter=Q(status=Supporter.Status.PAUSED)),
+        withdrawn=Count("pk", filter=Q(status=Supporter.Status.WITHDRAWN)),
+    )

@@ -1,0 +1,492 @@
+"""Writes of the supporter scheme: validate first (Japanese messages), then write atomically."""
+
+import datetime
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.notifications import notify
+from core.pdf import render_pdf
+
+from . import selectors
+from .models import (
+    Attendance,
+    Certificate,
+    NoticeRecipient,
+    Registration,
+    SerialCounter,
+    Supporter,
+    SupporterNotice,
+    TrainingSession,
+)
+
+logger = logging.getLogger(__name__)
+
+ERASED_NAME = "（削除済み）"
+CERTIFICATE_COUNTER = "certificate"
+
+
+def _erased_email(kind: str, pk: int) -> str:
+    return f"erased-{kind}-{pk}@invalid.example"
+
+
+# --- Sign-up --------------------------------------------------------------------------------------
+
+
+def registration_create(*, session_id: int, data: dict, token: uuid.UUID, actor=None):
+    """Sign a resident up for a public session. Returns (registration, created).
+
+    The same token submitted twice returns the first registration (double click, reload).
+    The session row is locked while seats are counted, so capacity holds under concurrency;
+    the partial unique constraint on (session, e-mail) backs the no-double-registration rule.
+    """
+    existing = Registration.objects.filter(token=token).select_related("session").first()
+    if existing is not None:
+        return existing, False
+
+    data = {**data, "email": data["email"].strip()}
+    if not data.get("receives_line"):
+        data["line_name"] = ""
+    elif not data.get("line_name", "").strip():
+        raise ValidationError({"line_name": _("Please enter your LINE name.")})
+    email_key = data["email"].casefold()
+
+    with transaction.atomic():
+        session = TrainingSession.objects.select_for_update(no_key=True).get(pk=session_id)
+        if (
+            not session.is_public
+            or session.status != TrainingSession.Status.SCHEDULED
+            or session.starts_at <= timezone.now()
+        ):
+            raise ValidationError(_("Sign-up for this session is closed."))
+        registered = session.registrations.filter(status=Registration.Status.REGISTERED)
+        if registered.filter(email_key=email_key).exists():
+            raise ValidationError(
+                {"email": _("This e-mail address is already signed up for this session.")}
+            )
+        if registered.count() >= session.capacity:
+            raise ValidationError(_("Sorry, this session is full."))
+        try:
+            with transaction.atomic():
+                registration = Registration.objects.create(
+                    session=session, token=token, consented_at=timezone.now(), **data
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                {"email": _("This e-mail address is already signed up for this session.")}
+            ) from exc
+        from .tasks import registration_confirmation_task
+
+        registration_confirmation_task.delay_on_commit(registration.pk)
+    return registration, True
+
+
+def registration_confirmation_send(*, registration: Registration) -> bool:
+    """The confirmation e-mail, once per registration (recorded in core's notifications)."""
+    return notify(
+        purpose="supporters.registration_confirmation",
+        target=registration,
+        period="signup",
+        recipient=registration.email,
+        subject=_("[Tsunagari supporters] Your sign-up for %(title)s")
+        % {"title": registration.session.title},
+        template_name="supporters/email/registration_confirmation.txt",
+        context={"registration": registration, "session": registration.session},
+    )
+
+
+def training_reminders_send(*, on: datetime.date) -> int:
+    """Remind everyone signed up for a session held the day after `on`. Idempotent per day."""
+    tomorrow = on + datetime.timedelta(days=1)
+    registrations = (
+        Registration.objects.filter(
+            status=Registration.Status.REGISTERED,
+            session__status=TrainingSession.Status.SCHEDULED,
+            session__starts_at__date=tomorrow,
+        )
+        .select_related("session")
+        .order_by("pk")
+    )
+    sent = 0
+    for registration in registrations:
+        sent += notify(
+            purpose="supporters.training_reminder",
+            target=registration,
+            period=tomorrow.isoformat(),
+            recipient=registration.email,
+            subject=_("[Tsunagari supporters] Reminder: %(title)s is tomorrow")
+            % {"title": registration.session.title},
+            template_name="supporters/email/training_reminder.txt",
+            context={"registration": registration, "session": registration.session},
+        )
+    return sent
+
+
+# --- Attendance, certificates, badges -----------------------------------------------------------
+
+
+def _supporter_from_registration(registration: Registration, *, on: datetime.date) -> Supporter:
+    supporter = selectors.supporter_match_for_registration(registration)
+    if supporter is not None:
+        return supporter
+    return Supporter.objects.create(
+        full_name=registration.full_name,
+        full_name_kana=registration.full_name_kana,
+        email=registration.email,
+        phone=registration.phone,
+        receives_line=registration.receives_line,
+        line_name=registration.line_name,
+        municipality=registration.municipality,
+        district=registration.district,
+        affiliation=registration.affiliation,
+        consent_text=registration.consent_text,
+        consented_at=registration.consented_at,
+        registered_on=on,
+    )
+
+
+def session_attendance_record(
+    *, session: TrainingSession, registration_ids: list[int], walk_ins: list[dict], actor
+) -> list[Attendance]:
+    """Record who attended: signed-up people by id and walk-ins by their details.
+
+    Each attendee becomes (or stays) a registered supporter whose last training is this session.
+    Walk-in dicts carry the supporter fields plus `consent_text` (the version they signed).
+    Recording the same person twice is a no-op (unique constraint per session and supporter).
+    """
+    held_on = timezone.localtime(session.starts_at).date()
+    if session.status == TrainingSession.Status.CANCELLED:
+        raise ValidationError(_("Attendance cannot be recorded for a cancelled session."))
+    if held_on > timezone.localdate():
+        raise ValidationError(_("Attendance can be recorded from the day of the session."))
+    for walk_in in walk_ins:
+        if not walk_in.get("consent_text"):
+            raise ValidationError(
+                _("%(name)s has not agreed to the consent text.") % {"name": walk_in["full_name"]}
+            )
+
+    created = []
+    with transaction.atomic():
+        session = TrainingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
+        registrations = list(
+            session.registrations.filter(
+                pk__in=registration_ids, status=Registration.Status.REGISTERED
+            )
+            .select_related("supporter", "municipality", "district", "consent_text")
+            .order_by("pk")
+        )
+        if len(registrations) != len(set(registration_ids)):
+            raise ValidationError(_("Some of the selected sign-ups are not for this session."))
+        attendees = []
+        for registration in registrations:
+            supporter = _supporter_from_registration(registration, on=held_on)
+            if registration.supporter_id != supporter.pk:
+                registration.supporter = supporter
+                registration.save(update_fields=["supporter"])
+            attendees.append((supporter, registration, False))
+        for walk_in in walk_ins:
+            supporter = Supporter.objects.create(
+                **walk_in, consented_at=timezone.now(), registered_on=held_on
+            )
+            attendees.append((supporter, None, True))
+
+        # Lock the attendees in pk order before touching their training dates.
+        supporter_ids = sorted({s.pk for s, _r, _w in attendees})
+        locked = {
+            s.pk: s
+            for s in Supporter.objects.select_for_update(no_key=True)
+            .filter(pk__in=supporter_ids)
+            .order_by("pk")
+        }
+        already = set(
+            session.attendances.filter(supporter_id__in=supporter_ids).values_list(
+                "supporter_id", flat=True
+            )
+        )
+        for supporter, registration, walk_in in attendees:
+            if supporter.pk in already:
+                continue
+            already.add(supporter.pk)
+            created.append(
+                Attendance.objects.create(
+                    session=session,
+                    supporter=supporter,
+                    registration=registration,
+                    walk_in=walk_in,
+                    recorded_by=actor,
+                )
+            )
+            current = locked[supporter.pk]
+            if current.last_trained_on is None or current.last_trained_on < held_on:
+                current.last_trained_on = held_on
+                current.save(update_fields=["last_trained_on"])
+        if session.status != TrainingSession.Status.HELD:
+            session.status = TrainingSession.Status.HELD
+            session.save(update_fields=["status"])
+    logger.info("Attendance recorded: session=%s new=%s", session.pk, len(created))
+    return created
+
+
+def certificates_issue(*, session: TrainingSession, actor, on: datetime.date | None = None):
+    """Issue a serially numbered 修了証 to every attendee of the session who has none yet.
+
+    Numbers come from a counter row locked for the transaction, so they are gap-free and
+    unique even when two people issue at once. Returns the new certificates.
+    """
+    on = on or timezone.localdate()
+    pending = list(
+        session.attendances.filter(certificate__isnull=True)
+        .select_related("supporter")
+        .order_by("pk")
+    )
+    if not pending:
+        raise ValidationError(_("Every attendee of this session already has a certificate."))
+    held_on = timezone.localtime(session.starts_at).date()
+    with transaction.atomic():
+        counter, _created = SerialCounter.objects.get_or_create(name=CERTIFICATE_COUNTER)
+        counter = SerialCounter.objects.select_for_update().get(pk=counter.pk)
+        # Re-read under the lock: a concurrent issue may have taken some of them.
+        pending = list(
+            session.attendances.filter(certificate__isnull=True, pk__in=[a.pk for a in pending])
+            .select_related("supporter")
+            .order_by("pk")
+        )
+        certificates = []
+        for attendance in pending:
+            counter.last_value += 1
+            certificates.append(
+                Certificate(
+                    attendance=attendance,
+                    number=counter.last_value,
+                    issued_on=on,
+                    name_on_certificate=attendance.supporter.full_name,
+                    session_title=session.title,
+                    completed_on=held_on,
+                    issued_by=actor,
+                )
+            )
+        counter.save(update_fields=["last_value"])
+        Certificate.objects.bulk_create(certificates)
+    return certificates
+
+
+def certificates_render(*, certificates) -> bytes:
+    """One A4 page per certificate, from the snapshot stored at issue."""
+    return render_pdf(
+        "supporters/pdf/certificates.html",
+        {"certificates": list(certificates), "platform_name": settings.PLATFORM_NAME},
+    )
+
+
+def badges_hand_out(*, supporters, on: datetime.date, actor) -> int:
+    """Record that these supporters received their badge (a badge is handed out once)."""
+    ids = sorted(s.pk for s in supporters)
+    with transaction.atomic():
+        locked = list(
+            Supporter.objects.select_for_update(no_key=True)
+            .filter(pk__in=ids, badge_handed_on__isnull=True)
+            .exclude(status=Supporter.Status.WITHDRAWN)
+            .order_by("pk")
+        )
+        for supporter in locked:
+            supporter.badge_handed_on = on
+            supporter.save(update_fields=["badge_handed_on"])
+    return len(locked)
+
+
+# --- Status, withdrawal, erasure ----------------------------------------------------------------
+
+
+def supporter_set_status(*, supporter: Supporter, status: str, on: datetime.date, actor):
+    """Pause or resume a supporter. Withdrawal goes through supporter_withdraw."""
+    if status not in (Supporter.Status.ACTIVE, Supporter.Status.PAUSED):
+        raise ValidationError(_("Use withdrawal to withdraw a supporter."))
+    if supporter.status == Supporter.Status.WITHDRAWN:
+        raise ValidationError(_("A withdrawn supporter cannot be paused or resumed."))
+    with transaction.atomic():
+        supporter = Supporter.objects.select_for_update(no_key=True).get(pk=supporter.pk)
+        if supporter.status != status:
+            supporter.status = status
+            supporter.status_changed_on = on
+            supporter.save(update_fields=["status", "status_changed_on"])
+    return supporter
+
+
+def supporter_withdraw(*, supporter: Supporter, on: datetime.date, erase: bool, actor) -> Supporter:
+    """Withdraw a supporter; with a deletion request, erase their personal data too.
+
+    Attendance rows stay (pointing at the anonymised supporter), so participant counts of past
+    trainings do not change. Names and contact details are removed from the supporter, their
+    sign-ups, certificates, notice records and the notification log; history tables never
+    stored them.
+    """
+    with transaction.atomic():
+        supporter = Supporter.objects.select_for_update(no_key=True).get(pk=supporter.pk)
+        if supporter.anonymised_at is not None:
+            raise ValidationError(_("This supporter's personal data has already been erased."))
+        if supporter.status != Supporter.Status.WITHDRAWN:
+            supporter.status = Supporter.Status.WITHDRAWN
+            supporter.status_changed_on = on
+        fields = ["status", "status_changed_on"]
+        if erase:
+            _erase_personal_data(supporter)
+            fields += [
+                "full_name",
+                "full_name_kana",
+                "email",
+                "phone",
+                "receives_line",
+                "line_name",
+                "affiliation_detail",
+                "anonymised_at",
+            ]
+        supporter.save(update_fields=fields)
+    logger.info("Supporter %s withdrawn (erased=%s)", supporter.pk, erase)
+    return supporter
+
+
+def _erase_personal_data(supporter: Supporter) -> None:
+    """Caller holds the supporter's row lock."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import Notification
+
+    old_email = supporter.email
+    registrations = Registration.objects.filter(supporter=supporter)
+    if old_email:
+        registrations = registrations | Registration.objects.filter(email__iexact=old_email)
+    for registration in registrations.order_by("pk").select_for_update():
+        registration.full_name = ERASED_NAME
+        registration.full_name_kana = ""
+        registration.email = _erased_email("registration", registration.pk)
+        registration.phone = ""
+        registration.line_name = ""
+        registration.save(
+            update_fields=[
+                "full_name",
+                "full_name_kana",
+                "email",
+                "email_key",
+                "phone",
+                "line_name",
+            ]
+        )
+        Notification.objects.filter(
+            content_type=ContentType.objects.get_for_model(Registration),
+            object_id=str(registration.pk),
+        ).update(recipient=registration.email)
+    Certificate.objects.filter(attendance__supporter=supporter).update(
+        name_on_certificate=ERASED_NAME
+    )
+    erased = _erased_email("supporter", supporter.pk)
+    NoticeRecipient.objects.filter(supporter=supporter).update(email="")
+    if old_email:
+        Notification.objects.filter(
+            content_type=ContentType.objects.get_for_model(Supporter),
+            object_id=str(supporter.pk),
+        ).update(recipient=erased)
+        Notification.objects.filter(
+            content_type=ContentType.objects.get_for_model(SupporterNotice),
+            recipient__iexact=old_email,
+        ).update(recipient=erased)
+    supporter.full_name = ERASED_NAME
+    supporter.full_name_kana = ""
+    supporter.email = ""
+    supporter.phone = ""
+    supporter.receives_line = False
+    supporter.line_name = ""
+    supporter.affiliation_detail = ""
+    supporter.anonymised_at = timezone.now()
+
+
+def refresher_reminders_send(*, on: datetime.date) -> int:
+    """E-mail active supporters whose refresher falls due within the reminder window.
+
+    One e-mail per supporter and due date: a new training moves the due date and so a later
+    reminder is a new one.
+    """
+    rules = selectors.rules_in_force(on)
+    calendar_url = settings.SITE_URL.rstrip("/") + reverse("supporters:training-list")
+    sent = 0
+    for supporter in selectors.supporters_for_refresher_reminder(on, rules):
+        due_on = selectors.add_months(supporter.last_trained_on, rules.refresher_interval_months)
+        sent += notify(
+            purpose="supporters.refresher_reminder",
+            target=supporter,
+            period=due_on.isoformat(),
+            recipient=supporter.email,
+            subject=_("[Tsunagari supporters] Time for your refresher training"),
+            template_name="supporters/email/refresher_reminder.txt",
+            context={"supporter": supporter, "due_on": due_on, "site_url": calendar_url},
+        )
+    return sent
+
+
+# --- Notices --------------------------------------------------------------------------------------
+
+
+def notice_create(
+    *, subject: str, body: str, municipality=None, district=None, status: str = "", actor
+) -> SupporterNotice:
+    """Record a notice and exactly whom it goes to; sending is queued after commit."""
+    if not subject.strip() or not body.strip():
+        raise ValidationError(_("A notice needs a subject and a text."))
+    if (
+        district is not None
+        and municipality is not None
+        and district.municipality_id != (municipality.pk)
+    ):
+        raise ValidationError(
+            {"district": _("The school district is not in the chosen municipality.")}
+        )
+    recipients = list(
+        selectors.notice_recipients(municipality=municipality, district=district, status=status)
+    )
+    if not recipients:
+        raise ValidationError(_("No supporter with an e-mail address matches these filters."))
+    with transaction.atomic():
+        notice = SupporterNotice.objects.create(
+            subject=subject,
+            body=body,
+            municipality=municipality,
+            district=district,
+            status_filter=status,
+            created_by=actor,
+        )
+        NoticeRecipient.objects.bulk_create(
+            NoticeRecipient(notice=notice, supporter=s, email=s.email) for s in recipients
+        )
+        from .tasks import notice_send_task
+
+        notice_send_task.delay_on_commit(notice.pk)
+    return notice
+
+
+def notice_send(*, notice: SupporterNotice) -> int:
+    """Send a notice to its recorded recipients; safe to run again (each address once)."""
+    sent = 0
+    for recipient in (
+        notice.recipients.filter(sent_at__isnull=True).exclude(email="").order_by("pk")
+    ):
+        notify(
+            purpose="supporters.notice",
+            target=notice,
+            period="notice",
+            recipient=recipient.email,
+            subject=notice.subject,
+            template_name="supporters/email/notice.txt",
+            context={"notice": notice},
+        )
+        recipient.sent_at = timezone.now()
+        recipient.save(update_fields=["sent_at"])
+        sent += 1
+    if notice.sent_at is None:
+        notice.sent_at = timezone.now()
+        notice.save(update_fields=["sent_at"])
+    return sent

@@ -1,0 +1,31 @@
+"""Thin Celery tasks: load by id, call a service. Every e-mail goes through core.notify."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+from .models import Registration, SupporterNotice
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def registration_confirmation_task(registration_id: int) -> bool:
+    registration = Registration.objects.select_related("session").get(pk=registration_id)
+    return services.registration_confirmation_send(registration=registration)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def training_reminders_task() -> int:
+    """Daily (django-celery-beat): remind people signed up for tomorrow's sessions."""
+    return services.training_reminders_send(on=timezone.localdate())
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def refresher_reminders_task() -> int:
+    """Daily (django-celery-beat): tell supporters their refresher training is coming due."""
+    return services.refresher_reminders_send(on=timezone.localdate())
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def notice_send_task(notice_id: int) -> int:
+    notice = SupporterNotice.objects.get(pk=notice_id)
+    return services.notice_send(notice=notice)

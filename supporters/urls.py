@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "supporters"
+
+urlpatterns = [
+    path("trainings/", views.TrainingListView.as_view(), name="training-list"),
+    path("trainings/<int:pk>/signup/", views.TrainingSignupView.as_view(), name="training-signup"),
+    path(
+        "trainings/<int:pk>/signup/done/",
+        views.TrainingSignupDoneView.as_view(),
+        name="training-signup-done",
+    ),
+]

@@ -1,0 +1,113 @@
+import itertools
+import logging
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import FormView, TemplateView
+
+from . import selectors, services
+from .forms import SignupForm
+from .models import TrainingSession
+
+logger = logging.getLogger(__name__)
+
+
+def _client_ip(request) -> str:
+    # Behind the reverse proxy REMOTE_ADDR is the proxy; the first forwarded address is the client.
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+
+
+def signup_rate_limited(request) -> bool:
+    """Count this attempt; True when the address went over the hourly limit (from the rules)."""
+    limit = selectors.rules_in_force().signup_limit_per_hour
+    hour = timezone.now().strftime("%Y%m%d%H")
+    key = f"supporters:signup:{_client_ip(request)}:{hour}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        attempts = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=3600)
+        attempts = 1
+    return attempts > limit
+
+
+class TrainingListView(TemplateView):
+    """The public calendar of upcoming sessions, grouped by month."""
+
+    template_name = "supporters/training_list.html"
+
+    def get_context_data(self, **kwargs):
+        sessions = list(selectors.training_list_public())
+        months = [
+            (month, list(group))
+            for month, group in itertools.groupby(
+                sessions, key=lambda s: timezone.localtime(s.starts_at).date().replace(day=1)
+            )
+        ]
+        return {**super().get_context_data(**kwargs), "months": months}
+
+
+class TrainingSignupView(FormView):
+    template_name = "supporters/training_signup.html"
+    form_class = SignupForm
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.session = selectors.training_get_public(kwargs["pk"])
+        except TrainingSession.DoesNotExist as exc:
+            raise Http404 from exc
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        session = self.session
+        open_ = (
+            session.status == TrainingSession.Status.SCHEDULED
+            and session.starts_at > timezone.now()
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "session": session,
+            "seats_left": max(session.capacity - session.registered_count, 0),
+            "signup_open": open_,
+            "consent_text": selectors.consent_text_current(),
+        }
+
+    def form_valid(self, form):
+        if form.cleaned_data["website"]:
+            # A bot filled the hidden field: answer as if all went well, save nothing.
+            logger.info("Supporter sign-up honeypot triggered for session %s", self.session.pk)
+            return redirect("supporters:training-signup-done", pk=self.session.pk)
+        if signup_rate_limited(self.request):
+            form.add_error(
+                None, _("Too many sign-ups from your connection. Please try again in an hour.")
+            )
+            return self.form_invalid(form)
+        data = {**form.registration_data(), "consent_text": selectors.consent_text_current()}
+        try:
+            services.registration_create(
+                session_id=self.session.pk, data=data, token=form.cleaned_data["token"]
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.error_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+            return self.form_invalid(form)
+        return redirect("supporters:training-signup-done", pk=self.session.pk)
+
+
+class TrainingSignupDoneView(TemplateView):
+    template_name = "supporters/training_signup_done.html"
+
+    def get_context_data(self, **kwargs):
+        try:
+            session = selectors.training_get_public(kwargs["pk"])
+        except TrainingSession.DoesNotExist as exc:
+            raise Http404 from exc
+        return {**super().get_context_data(**kwargs), "session": session}
