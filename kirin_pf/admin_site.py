@@ -4,7 +4,17 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 # The secretariat's work comes first on the admin index, in this order.
-APP_ORDER = ["members", "supporters", "foodhub", "council", "core", "auth", "account", "mfa"]
+APP_ORDER = [
+    "members",
+    "supporters",
+    "foodhub",
+    "council",
+    "core",
+    "django_celery_beat",
+    "auth",
+    "account",
+    "mfa",
+]
 
 
 class KirinAdminSite(admin.AdminSite):

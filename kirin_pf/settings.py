@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "simple_history",
     "import_export",
-    "django_celery_beat",
+    "kirin_pf.apps.CeleryBeatConfig",
     "core",
     "members",
     "supporters",

@@ -5,6 +5,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 
+from kirin_pf.celery import app as celery_app
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # inside one unless told it is safe (it is: the browser runs in another process).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -15,6 +17,8 @@ CHROMIUM = "/usr/bin/chromium"
 @pytest.fixture(autouse=True)
 def _isolated_media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Real hashing costs ~0.3 s a password; tests only need passwords to round-trip.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if "FileBasedCache" in settings.CACHES["default"]["BACKEND"]:
         # Each test gets its own cache folder, never the development server's.
         settings.CACHES = {
@@ -33,6 +37,16 @@ def requires_postgres():
         connection.vendor != "postgresql",
         reason="needs PostgreSQL (set DATABASE_URL); SQLite lacks the behaviour under test",
     )
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in-process in tests, as without Redis; tests/test_celery_worker.py turns this
+    off to send them through Redis to a real worker."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from django.db import connection
 from core.models import GeneratedDocument
 from core.services import platform_summary_create
 from core.tasks import document_render_task
+from kirin_pf.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +32,7 @@ def celery_worker_process(settings):
         pytest.skip("needs REDIS_URL: without Redis, tasks run eagerly in-process")
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: the worker process must reach the test database")
+    celery_app.conf.task_always_eager = False
     queue = f"test-{uuid.uuid4().hex[:8]}"
     env = {
         **os.environ,

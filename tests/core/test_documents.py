@@ -39,7 +39,6 @@ def test_the_secretariat_downloads_an_archived_summary(client, django_capture_on
     assert "ダウンロード" in listing.content.decode()
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")
-    response.close()
 
 
 def test_a_hub_operator_cannot_download_documents(client):

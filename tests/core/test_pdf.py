@@ -38,7 +38,6 @@ def test_a_coordinator_prints_the_platform_summary_with_japanese_text(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = pdf_text(b"".join(response.streaming_content))
-    response.close()
     assert "麒麟のまち官民連携プラットフォーム" in text
     assert "プラットフォーム概要" in text
     assert "令和" in text
