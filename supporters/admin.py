@@ -176,7 +176,9 @@ class WalkInForm(forms.Form):
         required=False,
     )
     affiliation = forms.ChoiceField(
-        label=gettext_lazy("Affiliation"), choices=Supporter._meta.get_field("affiliation").choices
+        label=gettext_lazy("Affiliation"),
+        choices=Supporter._meta.get_field("affiliation").choices,
+        initial=Supporter._meta.get_field("affiliation").default,  # blank rows stay unchanged
     )
     receives_line = forms.BooleanField(label=gettext_lazy("LINE"), required=False)
     line_name = forms.CharField(label=gettext_lazy("LINE name"), max_length=100, required=False)
@@ -428,7 +430,9 @@ class WithdrawForm(forms.Form):
 class SupporterAdmin(ImportMixin, DomainModelAdmin):
     resource_classes = [SupporterResource]
     rollback_on_validation_errors = True
+    # Our template (dashboard link) is the base that import-export's buttons extend.
     change_list_template = "admin/supporters/supporter/change_list.html"
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     list_display = (
         "full_name",
         "full_name_kana",
@@ -656,6 +660,9 @@ class SupporterNoticeAdmin(DomainModelAdmin):
         obj.pk = notice.pk
         obj.created_at = notice.created_at
         obj.created_by = notice.created_by
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # recipients exist once it is sent
 
     def save_related(self, request, form, formsets, change):
         pass  # recipients are written by the service
