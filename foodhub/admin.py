@@ -1,9 +1,100 @@
-from django.contrib import admin
+"""The secretariat's screens for the food hubs. Stock documents are recorded through the staff
+pages (foodhub.views) and services; here they are read-only, scoped to the user's sites."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from core.admin_base import DomainModelAdmin
+from core.exports import LoggedExportMixin
+from core.japanese import fold
 
-from .models import Site
-from .resources import SiteResource
+from . import services
+from .models import (
+    Disposal,
+    Distribution,
+    DistributionLine,
+    Donation,
+    Donor,
+    FoodCategory,
+    Item,
+    LedgerEntry,
+    LiabilityConsent,
+    Lot,
+    Recipient,
+    Site,
+    SiteOperator,
+    Stocktake,
+    StocktakeLine,
+    Transfer,
+    TransferLine,
+    Zone,
+)
+from .resources import (
+    DisposalResource,
+    DistributionResource,
+    DonationResource,
+    DonorResource,
+    ItemResource,
+    LedgerEntryResource,
+    LiabilityConsentResource,
+    LotResource,
+    RecipientResource,
+    SiteResource,
+    StocktakeResource,
+    TransferResource,
+    ZoneResource,
+)
+
+
+class FoldedSearchMixin:
+    """Search the folded column with a folded term: width and kana do not matter."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, fold(search_term))
+
+
+class SiteScopedMixin:
+    """Hub operators see their own sites' records only; the secretariat sees all."""
+
+    site_lookup = "site"
+
+    def get_queryset(self, request):
+        visible = Site.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(**{f"{self.site_lookup}__in": visible})
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RecordAdmin(LoggedExportMixin, admin.ModelAdmin):
+    """Append-only stock records (no change history needed: they never change)."""
+
+    show_full_result_count = False
+
+
+class ZoneInline(admin.TabularInline):
+    model = Zone
+    extra = 0
+    fields = ("kind", "capacity_kg", "near_expiry_days")
+
+
+class SiteOperatorInline(admin.TabularInline):
+    model = SiteOperator
+    extra = 0
+    autocomplete_fields = ("user",)
 
 
 @admin.register(Site)
@@ -13,3 +104,293 @@ class SiteAdmin(DomainModelAdmin):
     list_select_related = ("municipality",)
     list_filter = ("kind", "municipality")
     search_fields = ("name",)
+    inlines = [ZoneInline, SiteOperatorInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(pk__in=Site.objects.visible_to(request.user))
+
+
+@admin.register(Zone)
+class ZoneAdmin(SiteScopedMixin, DomainModelAdmin):
+    resource_classes = [ZoneResource]
+    list_display = ("site", "kind", "capacity_kg", "near_expiry_days")
+    list_select_related = ("site",)
+    list_filter = ("kind", "site")
+    list_editable = ("near_expiry_days",)
+    search_fields = ("site__name",)
+
+
+@admin.register(FoodCategory)
+class FoodCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "display_order")
+    search_fields = ("name",)
+
+
+@admin.register(Item)
+class ItemAdmin(FoldedSearchMixin, DomainModelAdmin):
+    resource_classes = [ItemResource]
+    list_display = ("name", "category", "default_zone_kind", "unit")
+    list_select_related = ("category",)
+    list_filter = ("category", "default_zone_kind")
+    search_fields = ("search_text",)
+
+
+@admin.register(Donor)
+class DonorAdmin(FoldedSearchMixin, DomainModelAdmin):
+    resource_classes = [DonorResource]
+    list_display = ("name", "kind", "municipality", "exemption_terms_signed_on")
+    list_select_related = ("municipality",)
+    list_filter = ("kind", "municipality")
+    search_fields = ("search_text",)
+
+
+class LiabilityConsentInline(ReadOnlyMixin, admin.TabularInline):
+    model = LiabilityConsent
+    extra = 0
+    fields = ("agreed_on", "withdrawn_on", "document_reference", "recorded_by", "recorded_at")
+    readonly_fields = fields
+
+
+@admin.register(Recipient)
+class RecipientAdmin(FoldedSearchMixin, SiteScopedMixin, DomainModelAdmin):
+    resource_classes = [RecipientResource]
+    list_display = ("__str__", "kind", "running_organisation", "municipality", "site", "consent_on")
+    list_select_related = ("municipality", "site")
+    list_filter = ("kind", "municipality", "site")
+    search_fields = ("search_text",)
+    inlines = [LiabilityConsentInline]
+    fieldsets = (
+        (None, {"fields": ("kind", "site", "municipality")}),
+        (_("Organisations and facilities"), {"fields": ("name", "running_organisation")}),
+        (
+            _("Households in need (no names: reference code only)"),
+            {"fields": ("reference_code", "household_size", "referring_agency")},
+        ),
+    )
+
+    def get_queryset(self, request):
+        from .selectors import recipient_list_with_consent
+
+        return recipient_list_with_consent(request.user, on_date=timezone.localdate())
+
+    @admin.display(description=_("liability exemption consent"))
+    def consent_on(self, recipient):
+        if recipient.consent_on is None:
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("foodhub:consent-create", args=[recipient.pk]),
+                _("not recorded"),
+            )
+        return recipient.consent_on
+
+
+@admin.register(LiabilityConsent)
+class LiabilityConsentAdmin(SiteScopedMixin, DomainModelAdmin):
+    resource_classes = [LiabilityConsentResource]
+    site_lookup = "recipient__site"
+    list_display = ("recipient", "agreed_on", "withdrawn_on", "recorded_by", "recorded_at")
+    list_select_related = ("recipient", "recorded_by")
+    list_filter = ("agreed_on", "withdrawn_on")
+    search_fields = ("recipient__search_text",)
+    readonly_fields = ("recorded_by", "recorded_at")
+    autocomplete_fields = ("recipient",)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        try:
+            saved = services.consent_record(
+                recipient=obj.recipient,
+                agreed_on=obj.agreed_on,
+                document_reference=obj.document_reference,
+                actor=request.user,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            raise PermissionDenied(str(exc)) from exc
+        obj.pk = saved.pk
+
+
+@admin.register(Lot)
+class LotAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
+    resource_classes = [LotResource]
+    list_display = (
+        "item",
+        "site",
+        "zone_kind",
+        "date_kind",
+        "expiry_date",
+        "kg",
+        "quantity",
+        "received_on",
+    )
+    list_select_related = ("item", "site", "zone")
+    list_filter = ("site", "zone__kind", "date_kind", "item__category")
+    search_fields = ("item__search_text",)
+    date_hierarchy = "expiry_date"
+    readonly_fields = ("created_at",)
+    actions = ["dispose_expired"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(kg__gt=0)
+
+    @admin.display(description=_("storage"), ordering="zone__kind")
+    def zone_kind(self, lot):
+        return lot.zone.get_kind_display()
+
+    @admin.action(description=_("Dispose of the selected lots as expired"), permissions=["view"])
+    def dispose_expired(self, request, queryset):
+        today = timezone.localdate()
+        done, refused = 0, []
+        for lot in queryset.filter(expiry_date__lt=today).order_by("pk"):
+            try:
+                services.disposal_record(
+                    site=lot.site,
+                    disposed_on=today,
+                    reason=Disposal.Reason.EXPIRED,
+                    amounts=[services.LotAmount(lot=lot, kg=lot.kg, quantity=lot.quantity)],
+                    actor=request.user,
+                )
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                refused.append(f"{lot}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
+        self.message_user(
+            request,
+            ngettext("%(count)d lot was disposed of.", "%(count)d lots were disposed of.", done)
+            % {"count": done},
+        )
+        for message in refused:
+            self.message_user(request, message, level=messages.ERROR)
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
+    resource_classes = [LedgerEntryResource]
+    list_display = (
+        "effective_on",
+        "site",
+        "kind",
+        "lot_item",
+        "kg_delta",
+        "quantity_delta",
+        "reason",
+        "created_by",
+        "created_at",
+    )
+    list_select_related = ("site", "lot__item", "created_by")
+    list_filter = ("kind", "site", "effective_on")
+    search_fields = ("lot__item__search_text", "reason")
+    date_hierarchy = "effective_on"
+    readonly_fields = ("created_at",)
+
+    @admin.display(description=_("item"), ordering="lot__item__name")
+    def lot_item(self, entry):
+        return entry.lot.item
+
+
+class TransferLineInline(ReadOnlyMixin, admin.TabularInline):
+    model = TransferLine
+    fields = (
+        "source_lot",
+        "kg",
+        "quantity",
+        "received_kg",
+        "received_quantity",
+        "difference_reason",
+    )
+    readonly_fields = fields
+
+
+class DistributionLineInline(ReadOnlyMixin, admin.TabularInline):
+    model = DistributionLine
+    fields = ("lot", "kg", "quantity")
+    readonly_fields = fields
+
+
+class StocktakeLineInline(ReadOnlyMixin, admin.TabularInline):
+    model = StocktakeLine
+    fields = ("lot", "recorded_kg", "counted_kg", "recorded_quantity", "counted_quantity", "reason")
+    readonly_fields = fields
+
+
+@admin.register(Donation)
+class DonationAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
+    resource_classes = [DonationResource]
+    list_display = ("received_on", "donor", "site", "created_by", "created_at")
+    list_select_related = ("donor", "site", "created_by")
+    list_filter = ("site", "donor__kind", "received_on")
+    search_fields = ("donor__search_text", "note")
+    date_hierarchy = "received_on"
+    readonly_fields = ("created_at",)
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyMixin, RecordAdmin):
+    resource_classes = [TransferResource]
+    list_display = ("sent_on", "from_site", "to_site", "status", "received_on", "pick_list")
+    list_select_related = ("from_site", "to_site")
+    list_filter = ("status", "from_site", "to_site")
+    search_fields = ("from_site__name", "to_site__name", "note")
+    date_hierarchy = "sent_on"
+    readonly_fields = ("created_at",)
+    inlines = [TransferLineInline]
+
+    def get_queryset(self, request):
+        from .selectors import transfer_list_for_user
+
+        return transfer_list_for_user(request.user)
+
+    @admin.display(description=_("pick list"))
+    def pick_list(self, transfer):
+        return format_html(
+            '<a href="{}">PDF</a>', reverse("foodhub:transfer-pick-list", args=[transfer.pk])
+        )
+
+
+@admin.register(Distribution)
+class DistributionAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
+    resource_classes = [DistributionResource]
+    list_display = (
+        "distributed_on",
+        "recipient",
+        "site",
+        "past_best_before_confirmed",
+        "delivery_note",
+    )
+    list_select_related = ("recipient", "site")
+    list_filter = ("site", "recipient__kind", "distributed_on")
+    search_fields = ("recipient__search_text",)
+    date_hierarchy = "distributed_on"
+    readonly_fields = ("created_at",)
+    inlines = [DistributionLineInline]
+
+    @admin.display(description=_("delivery note"))
+    def delivery_note(self, distribution):
+        return format_html(
+            '<a href="{}">PDF</a>',
+            reverse("foodhub:distribution-delivery-note", args=[distribution.pk]),
+        )
+
+
+@admin.register(Disposal)
+class DisposalAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
+    resource_classes = [DisposalResource]
+    list_display = ("disposed_on", "site", "reason", "note", "created_by")
+    list_select_related = ("site", "created_by")
+    list_filter = ("reason", "site", "disposed_on")
+    search_fields = ("note",)
+    readonly_fields = ("created_at",)
+
+
+@admin.register(Stocktake)
+class StocktakeAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
+    resource_classes = [StocktakeResource]
+    list_display = ("counted_on", "site", "note", "created_by")
+    list_select_related = ("site", "created_by")
+    list_filter = ("site", "counted_on")
+    search_fields = ("note",)
+    readonly_fields = ("created_at",)
+    inlines = [StocktakeLineInline]

@@ -12,6 +12,7 @@ from .models import (
     Distribution,
     Donor,
     LedgerEntry,
+    LiabilityConsent,
     Lot,
     Recipient,
     Site,
@@ -36,6 +37,17 @@ def recipient_list_for_user(user):
         .select_related("site", "municipality")
         .order_by("kind", "name", "reference_code")
     )
+
+
+def recipient_list_with_consent(user, *, on_date: datetime.date):
+    """Recipients with `consent_on`: the date of the consent in force on `on_date`, or None."""
+    in_force = (
+        LiabilityConsent.objects.filter(recipient=OuterRef("pk"), agreed_on__lte=on_date)
+        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on_date))
+        .order_by("-agreed_on")
+        .values("agreed_on")[:1]
+    )
+    return recipient_list_for_user(user).annotate(consent_on=Subquery(in_force))
 
 
 def lot_list_for_user(user, *, in_stock=True):
@@ -83,15 +95,20 @@ def distribution_get(*, user, pk):
 
 def stock_by_site_zone(user) -> list[dict]:
     """kg and lot counts in stock per site and zone (one query, from the lots' running totals)."""
-    return list(
+    labels = dict(Zone.Kind.choices)
+    rows = list(
         Zone.objects.filter(site__in=Site.objects.visible_to(user))
-        .values("site_id", "site__name", "site__kind", "kind", "capacity_kg")
+        .values("pk", "site_id", "site__name", "site__kind", "kind", "capacity_kg")
         .annotate(
             kg=Coalesce(Sum("lots__kg", filter=Q(lots__kg__gt=0)), ZERO_KG),
             lots_in_stock=Count("lots", filter=Q(lots__kg__gt=0)),
         )
         .order_by("site__kind", "site__name", "kind")
     )
+    for row in rows:
+        row["zone_id"] = row["pk"]
+        row["kind_label"] = labels[row["kind"]]
+    return rows
 
 
 def near_expiry_lots(user=None, *, today: datetime.date, sites=None):
@@ -203,3 +220,64 @@ def recipient_kind_labels():
 
 def date_kind_labels():
     return dict(DateKind.choices)
+
+
+def _pivot(rows, group_key, labels, sign=1):
+    """[{month, <group>, kg}] → (months, groups, {(month, group): kg}, totals by group)."""
+    months = sorted({row["month"] for row in rows})
+    groups = sorted({row[group_key] for row in rows}, key=lambda g: str(labels.get(g, g)))
+    cells, totals = {}, {}
+    for row in rows:
+        kg = sign * row["kg"]
+        cells[(row["month"], row[group_key])] = cells.get((row["month"], row[group_key]), 0) + kg
+        totals[row[group_key]] = totals.get(row[group_key], 0) + kg
+    top = max(totals.values(), default=0) or 1
+    return {
+        "months": months,
+        "groups": [{"key": g, "label": labels.get(g, g)} for g in groups],
+        "rows": [{"month": m, "cells": [cells.get((m, g), 0) for g in groups]} for m in months],
+        "totals": [
+            {"label": labels.get(g, g), "kg": totals[g], "percent": round(totals[g] * 100 / top)}
+            for g in groups
+        ],
+    }
+
+
+def dashboard_figures(user, *, since: datetime.date, today: datetime.date) -> dict:
+    """Everything the dashboard draws, in a fixed number of queries."""
+    figures = monthly_figures(user, since=since)
+    in_kinds = {LedgerEntry.Kind.RECEIPT, LedgerEntry.Kind.TRANSFER_IN}
+    site_in = [dict(r, group=r["site__name"]) for r in figures["by_site"] if r["kind"] in in_kinds]
+    site_out = [
+        dict(r, group=r["site__name"])
+        for r in figures["by_site"]
+        if r["kind"] in {LedgerEntry.Kind.DISTRIBUTION, LedgerEntry.Kind.DISPOSAL}
+    ]
+    stock = stock_by_site_zone(user)
+    top = max((row["kg"] for row in stock), default=0) or 1
+    for row in stock:
+        row["percent"] = round(row["kg"] * 100 / top)
+    return {
+        "stock": stock,
+        "near_expiry": list(near_expiry_lots(user, today=today)[:200]),
+        "received_by_site": _pivot(site_in, "group", {}),
+        "out_by_site": _pivot(site_out, "group", {}, sign=-1),
+        "by_donor": _pivot(figures["by_donor"], "donation__donor__kind", donor_kind_labels()),
+        "by_recipient": _pivot(
+            figures["by_recipient"], "distribution__recipient__kind", recipient_kind_labels(), -1
+        ),
+        "distributed_kg": figures["distributed_kg"],
+        "disposed_kg": figures["disposed_kg"],
+        "disposal_rate": figures["disposal_rate"],
+    }
+
+
+def monthly_rows(user, *, since: datetime.date):
+    """Monthly kg per site and ledger kind, for the auditors' CSV."""
+    return (
+        LedgerEntry.objects.filter(site__in=Site.objects.visible_to(user), effective_on__gte=since)
+        .annotate(month=TruncMonth("effective_on"))
+        .values("month", "site__name", "kind")
+        .annotate(kg=Sum("kg_delta"), pieces=Sum("quantity_delta"), entries=Count("pk"))
+        .order_by("month", "site__name", "kind")
+    )

@@ -8,5 +8,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("foodhub/", include("foodhub.urls")),
     path("supporters/", include("supporters.urls")),
+    path("members/", include("members.urls")),
 ]

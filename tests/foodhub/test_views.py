@@ -1,0 +1,353 @@
+import datetime
+import shutil
+import subprocess
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from core.models import ExportLog
+from foodhub import services
+from foodhub.models import Distribution, Donation, LedgerEntry, Lot, Transfer
+
+from .factories import (
+    DonorFactory,
+    ItemFactory,
+    RecipientFactory,
+    consented,
+    operator_of,
+    receive,
+    secretariat,
+    site_with_zones,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOV_20 = datetime.date(2026, 11, 20)
+
+
+def pdf_text(content: bytes, tmp_path) -> str:
+    assert shutil.which("pdftotext"), "poppler-utils is needed to read PDFs"
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(content)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.fixture
+def hub():
+    return site_with_zones(name="ハブ拠点 八頭町")
+
+
+@pytest.fixture
+def staff(client):
+    user = secretariat()
+    client.force_login(user)
+    return user
+
+
+def _management(prefix, total):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def _donation_post(donor, site, lines, key=None, total=4):
+    data = {
+        "idempotency_key": str(key or uuid.uuid4()),
+        "donor": donor.pk,
+        "site": site.pk,
+        "received_on": NOV_20.isoformat(),
+        "note": "",
+        **_management("lines", total),
+    }
+    for i in range(total):
+        data.update(
+            {
+                f"lines-{i}-zone_kind": "ambient",
+                f"lines-{i}-date_kind": "best_before",
+                f"lines-{i}-quantity": "0",
+            }
+        )
+    for i, line in enumerate(lines):
+        data.update({f"lines-{i}-{k}": v for k, v in line.items()})
+    return data
+
+
+def test_a_multi_line_donation_is_received_from_one_page_and_empty_lines_are_ignored(
+    client, staff, hub
+):
+    rice, milk = ItemFactory(name="米"), ItemFactory(name="牛乳")
+    donor = DonorFactory(name="鳥取県生活協同組合")
+    lines = [
+        {"item": rice.pk, "kg": "30", "quantity": "6", "expiry_date": "2027-05-01"},
+        {
+            "item": milk.pk,
+            "kg": "12.5",
+            "quantity": "12",
+            "zone_kind": "chilled",
+            "date_kind": "use_by",
+            "expiry_date": "2026-11-28",
+        },
+    ]
+
+    response = client.post(reverse("foodhub:donation-create"), _donation_post(donor, hub, lines))
+
+    assert response.status_code == 302
+    donation = Donation.objects.get()
+    assert donation.lots.count() == 2
+    assert hub.lots.get(item=milk).zone.kind == "chilled"
+    page = client.get(response.url)
+    assert "2行、42.50 kg" in page.content.decode()
+
+
+def test_a_donation_line_error_is_shown_next_to_the_line_and_nothing_is_lost(client, staff, hub):
+    rice = ItemFactory(name="米")
+    lines = [
+        {"item": rice.pk, "kg": "30", "expiry_date": "2027-05-01"},
+        {"item": rice.pk, "kg": "", "expiry_date": "2027-05-01"},
+    ]
+
+    response = client.post(
+        reverse("foodhub:donation-create"), _donation_post(DonorFactory(), hub, lines)
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "このフィールドは必須です" in html
+    assert 'value="30"' in html
+    assert Donation.objects.count() == 0
+
+
+def test_a_double_clicked_donation_submit_records_once(client, staff, hub):
+    data = _donation_post(
+        DonorFactory(), hub, [{"item": ItemFactory().pk, "kg": "5", "expiry_date": "2027-01-01"}]
+    )
+
+    client.post(reverse("foodhub:donation-create"), data)
+    client.post(reverse("foodhub:donation-create"), data)
+
+    assert Donation.objects.count() == 1
+    assert Lot.objects.count() == 1
+
+
+def _pick_post(header, lines, total=3):
+    data = {"idempotency_key": str(uuid.uuid4()), **header, **_management("lines", total)}
+    for i, line in enumerate(lines):
+        data.update({f"lines-{i}-{k}": v for k, v in line.items()})
+    return data
+
+
+def test_distribution_is_refused_without_consent_then_done_after_consent(client, staff, hub):
+    rice = ItemFactory(name="米")
+    receive(hub, rice, 20, actor=staff, expiry=datetime.date(2027, 1, 1))
+    cafeteria = RecipientFactory(site=hub, name="ひまわり地域食堂")
+    data = _pick_post(
+        {"site": hub.pk, "recipient": cafeteria.pk, "distributed_on": NOV_20.isoformat()},
+        [{"item": rice.pk, "kg": "5"}],
+    )
+
+    refused = client.post(reverse("foodhub:distribution-create"), data)
+
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert "「ひまわり地域食堂」は提供者の免責への同意が記録されていない" in html
+    consent_url = reverse("foodhub:consent-create", args=[cafeteria.pk])
+    assert consent_url in html
+    assert Distribution.objects.count() == 0
+
+    recorded = client.post(
+        consent_url, {"agreed_on": NOV_20.isoformat(), "document_reference": "同意書-1"}
+    )
+    assert recorded.status_code == 302
+    done = client.post(reverse("foodhub:distribution-create"), data)
+
+    assert done.status_code == 302
+    distribution = Distribution.objects.get()
+    assert distribution.lines.get().kg == Decimal(5)
+
+
+def test_past_best_before_food_asks_for_the_confirmation_box(client, staff, hub):
+    rice = ItemFactory(name="米")
+    receive(hub, rice, 20, actor=staff, expiry=NOV_20 - datetime.timedelta(days=1))
+    cafeteria = consented(RecipientFactory(site=hub), actor=staff)
+    data = _pick_post(
+        {"site": hub.pk, "recipient": cafeteria.pk, "distributed_on": NOV_20.isoformat()},
+        [{"item": rice.pk, "kg": "5"}],
+    )
+
+    response = client.post(reverse("foodhub:distribution-create"), data)
+    assert "賞味期限を過ぎています" in response.content.decode()
+    response = client.post(
+        reverse("foodhub:distribution-create"), {**data, "confirm_past_best_before": "on"}
+    )
+    assert response.status_code == 302
+
+
+def test_transfer_sent_received_with_a_difference_and_a_pick_list_pdf(client, staff, tmp_path):
+    logistics = site_with_zones(name="ロジ拠点（鳥取市）", kind="logistics")
+    town = site_with_zones(name="ハブ拠点 智頭町")
+    rice = ItemFactory(name="コシヒカリ")
+    receive(logistics, rice, 30, actor=staff, expiry=datetime.date(2027, 5, 1), quantity=6)
+
+    response = client.post(
+        reverse("foodhub:transfer-create"),
+        _pick_post(
+            {"from_site": logistics.pk, "to_site": town.pk, "sent_on": NOV_20.isoformat()},
+            [{"item": rice.pk, "kg": "20"}],
+        ),
+    )
+    assert response.status_code == 302
+    transfer = Transfer.objects.get()
+
+    pdf = client.get(reverse("foodhub:transfer-pick-list", args=[transfer.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    text = pdf_text(pdf.content, tmp_path)
+    assert "ピックリスト" in text
+    assert "コシヒカリ" in text
+    assert "ハブ拠点 智頭町" in text
+    assert "令和8年11月20日" in text
+
+    line = transfer.lines.get()
+    response = client.post(
+        reverse("foodhub:transfer-detail", args=[transfer.pk]),
+        {
+            "received_on": NOV_20.isoformat(),
+            "receive-TOTAL_FORMS": "1",
+            "receive-INITIAL_FORMS": "1",
+            "receive-MIN_NUM_FORMS": "0",
+            "receive-MAX_NUM_FORMS": "1000",
+            "receive-0-line_id": line.pk,
+            "receive-0-received_kg": "19.5",
+            "receive-0-received_quantity": "4",
+            "receive-0-reason": "袋破れ",
+        },
+    )
+    assert response.status_code == 302
+    transfer.refresh_from_db()
+    assert transfer.status == Transfer.Status.RECEIVED
+    assert town.lots.get().kg == Decimal("19.5")
+
+
+def test_the_delivery_note_pdf_names_the_recipient_and_food(client, staff, hub, tmp_path):
+    rice = ItemFactory(name="米")
+    receive(hub, rice, 20, actor=staff, expiry=datetime.date(2027, 1, 1))
+    cafeteria = consented(RecipientFactory(site=hub, name="ひまわり地域食堂"), actor=staff)
+    distribution = services.distribution_create(
+        site=hub,
+        recipient=cafeteria,
+        distributed_on=NOV_20,
+        actor=staff,
+        requests=[services.PickRequest(rice, Decimal(5))],
+    )
+
+    pdf = client.get(reverse("foodhub:distribution-delivery-note", args=[distribution.pk]))
+
+    text = pdf_text(pdf.content, tmp_path)
+    assert "納品書" in text
+    assert "ひまわり地域食堂" in text
+    assert "令和8年11月20日" in text
+
+
+def test_hub_operators_see_only_their_own_sites(client, hub):
+    other = site_with_zones(name="ハブ拠点 香美町")
+    staff = secretariat()
+    receive(hub, ItemFactory(name="自分の米"), 5, actor=staff, expiry=datetime.date(2027, 1, 1))
+    receive(other, ItemFactory(name="よその米"), 5, actor=staff, expiry=datetime.date(2027, 1, 1))
+    transfer = services.transfer_send(
+        from_site=other,
+        to_site=site_with_zones(),
+        sent_on=NOV_20,
+        actor=staff,
+        requests=[services.PickRequest(other.lots.get().item, Decimal(1))],
+    )
+    client.force_login(operator_of(hub))
+
+    stock = client.get(reverse("foodhub:stock")).content.decode()
+    assert "自分の米" in stock
+    assert "よその米" not in stock
+    assert client.get(reverse("foodhub:transfer-detail", args=[transfer.pk])).status_code == 404
+    assert (
+        client.get(reverse("admin:foodhub_lot_changelist")).content.decode().count("よその米") == 0
+    )
+
+
+def test_a_stocktake_page_records_adjustments(client, staff, hub):
+    lot = receive(hub, ItemFactory(), 10, actor=staff, expiry=datetime.date(2027, 1, 1))
+    url = reverse("foodhub:stocktake-create", args=[lot.zone_id])
+    assert client.get(url).status_code == 200
+
+    response = client.post(
+        url,
+        {
+            "idempotency_key": str(uuid.uuid4()),
+            "counted_on": NOV_20.isoformat(),
+            "note": "",
+            "count-TOTAL_FORMS": "1",
+            "count-INITIAL_FORMS": "1",
+            "count-MIN_NUM_FORMS": "0",
+            "count-MAX_NUM_FORMS": "1000",
+            "count-0-lot_id": lot.pk,
+            "count-0-counted_kg": "9",
+            "count-0-counted_quantity": "10",
+            "count-0-reason": "計量誤差",
+        },
+    )
+
+    assert response.status_code == 302
+    lot.refresh_from_db()
+    assert lot.kg == 9
+
+
+def test_a_disposal_page_records_the_disposal(client, staff, hub):
+    lot = receive(hub, ItemFactory(), 10, actor=staff, expiry=datetime.date(2026, 11, 1))
+
+    response = client.post(
+        reverse("foodhub:disposal-create"),
+        {
+            "idempotency_key": str(uuid.uuid4()),
+            "lot": lot.pk,
+            "kg": "10",
+            "reason": "expired",
+            "disposed_on": NOV_20.isoformat(),
+            "note": "",
+        },
+    )
+
+    assert response.status_code == 302
+    assert LedgerEntry.objects.filter(kind="disposal").count() == 1
+
+
+def test_dashboard_and_csv_exports_are_logged(client, staff, hub):
+    rice = ItemFactory(name="米")
+    receive(hub, rice, 20, actor=staff, expiry=datetime.date(2027, 1, 1))
+    cafeteria = consented(RecipientFactory(site=hub), actor=staff)
+    services.distribution_create(
+        site=hub,
+        recipient=cafeteria,
+        distributed_on=NOV_20,
+        actor=staff,
+        requests=[services.PickRequest(rice, Decimal(5))],
+    )
+
+    dashboard = client.get(reverse("foodhub:dashboard"), {"since": "2026-01-01"})
+    html = dashboard.content.decode()
+    assert dashboard.status_code == 200
+    assert "地域食堂" in html
+    assert "0.0%" in html
+
+    ledger = client.get(reverse("foodhub:ledger-csv"), {"since": "2026-01-01"})
+    text = b"".join(ledger.streaming_content).decode("utf-8-sig")
+    assert len(text.strip().splitlines()) == 3
+    assert "提供" in text
+    monthly = client.get(reverse("foodhub:monthly-csv"), {"since": "2026-01-01"})
+    assert "2026-11" in b"".join(monthly.streaming_content).decode("utf-8-sig")
+    assert list(ExportLog.objects.order_by("pk").values_list("model_label", "row_count")) == [
+        ("foodhub.LedgerEntry", 2),
+        ("foodhub.LedgerEntry", 2),
+    ]
