@@ -10,5 +10,4 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("foodhub/", include("foodhub.urls")),
     path("supporters/", include("supporters.urls")),
-    path("members/", include("members.urls")),
 ]
