@@ -739,3 +739,48 @@ def stocktake_record(
         StocktakeLine.objects.bulk_create(lines)
         LedgerEntry.objects.bulk_create(entries)
     return stocktake
+
+
+# --- reminders --------------------------------------------------------------------------------
+
+
+def near_expiry_alerts_send(*, today) -> int:
+    """Warn each site's operators, once a day per zone, of lots within the zone's warning days
+    (or past their date). Returns the number of e-mails sent now (a re-run sends none)."""
+    from collections import defaultdict
+
+    from core.notifications import notify
+
+    from .models import SiteOperator
+    from .selectors import near_expiry_lots
+
+    by_zone = defaultdict(list)
+    for lot in near_expiry_lots(today=today):
+        by_zone[lot.zone].append(lot)
+    if not by_zone:
+        return 0
+    operators = defaultdict(list)
+    for site_id, email in (
+        SiteOperator.objects.filter(
+            site__in={zone.site_id for zone in by_zone}, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("site_id", "user__email")
+        .order_by("site_id", "user__email")
+    ):
+        operators[site_id].append(email)
+
+    sent = 0
+    for zone, lots in sorted(by_zone.items(), key=lambda pair: pair[0].pk):
+        for email in operators[zone.site_id]:
+            sent += notify(
+                purpose="foodhub.near_expiry",
+                target=zone,
+                period=today.isoformat(),
+                recipient=email,
+                subject=_("[Food hub] %(zone)s: %(count)s lots near expiry")
+                % {"zone": zone, "count": len(lots)},
+                template_name="foodhub/email/near_expiry.txt",
+                context={"zone": zone, "lots": lots, "today": today},
+            )
+    return sent

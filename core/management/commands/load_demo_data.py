@@ -11,6 +11,7 @@ from django.db import transaction
 from core import roles
 from core.models import Municipality, User
 from council.models import Council
+from foodhub import demo as foodhub_demo
 from foodhub.models import Site
 from members.models import Membership, Organisation
 from supporters import demo as supporters_demo
@@ -124,6 +125,7 @@ class Command(BaseCommand):
                     "capacity_kg": capacity,
                 },
             )
+        foodhub_demo.load_reference_data(municipalities)
         Council.objects.get_or_create(
             name="鳥取市相談支援包括化推進会議",
             defaults={"prefecture": "鳥取県", "municipality": municipalities["鳥取市"]},

@@ -1,0 +1,12 @@
+"""Thin Celery tasks for the food hubs; the logic is in foodhub.services."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def near_expiry_alert_task() -> int:
+    """Daily (django-celery-beat): warn each site's operators of lots near expiry."""
+    return services.near_expiry_alerts_send(today=timezone.localdate())

@@ -1,0 +1,63 @@
+import datetime
+
+import pytest
+from django.core import mail
+from django_celery_beat.models import PeriodicTask
+
+from foodhub.models import Zone
+from foodhub.tasks import near_expiry_alert_task
+
+from .factories import ItemFactory, operator_of, receive, secretariat, site_with_zones
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 11, 20)
+
+
+def test_operators_are_warned_per_zone_at_the_zones_warning_days_and_only_once(settings):
+    from foodhub import services
+
+    hub, other = site_with_zones(name="ハブ拠点 八頭町"), site_with_zones(name="ハブ拠点 香美町")
+    chilled = hub.zones.get(kind=Zone.Kind.CHILLED)  # warning at 3 days
+    staff = secretariat()
+    operator_of(hub, email="yazu@example.jp")
+    operator_of(other, email="kami@example.jp")
+    milk, yogurt = ItemFactory(name="牛乳"), ItemFactory(name="ヨーグルト")
+    receive(
+        hub,
+        milk,
+        5,
+        actor=staff,
+        expiry=TODAY + datetime.timedelta(days=3),
+        zone_kind=Zone.Kind.CHILLED,
+        date_kind="use_by",
+    )
+    receive(
+        hub,
+        yogurt,
+        5,
+        actor=staff,
+        expiry=TODAY + datetime.timedelta(days=4),
+        zone_kind=Zone.Kind.CHILLED,
+        date_kind="use_by",
+    )
+
+    assert services.near_expiry_alerts_send(today=TODAY) == 1
+    assert services.near_expiry_alerts_send(today=TODAY) == 0
+
+    message = mail.outbox[0]
+    assert message.to == ["yazu@example.jp"]
+    assert "牛乳" in message.body
+    assert "ヨーグルト" not in message.body  # 4 days away: one day beyond the zone's 3
+    assert "2026年11月23日" in message.body
+
+    chilled.near_expiry_days = 4
+    chilled.save()
+    services.near_expiry_alerts_send(today=TODAY + datetime.timedelta(days=1))
+    assert "ヨーグルト" in mail.outbox[1].body
+
+
+def test_the_daily_task_is_scheduled_and_runs():
+    schedule = PeriodicTask.objects.get(task="foodhub.tasks.near_expiry_alert_task")
+    assert schedule.crontab.hour == "7"
+    assert near_expiry_alert_task.delay().get() == 0
