@@ -3,7 +3,7 @@ import shutil
 
 import pytest
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, connections
 
 from kirin_pf.celery import app as celery_app
 
@@ -64,6 +64,10 @@ def browser():
         )
         yield chromium
         chromium.close()
+        # While Playwright's event loop runs, Django keeps database connections per context,
+        # not per thread: the test body's connection lives here. Close it before leaving, or
+        # PostgreSQL refuses to drop the test database at the end of the run.
+        connections.close_all()
 
 
 @pytest.fixture
