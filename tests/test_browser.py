@@ -48,3 +48,14 @@ def test_staff_log_in_to_the_admin_through_allauth(live_server, page):
     page.wait_for_url(f"{live_server.url}/admin/")
     assert page.get_by_role("link", name="麒麟のまち官民連携プラットフォーム").is_visible()
     assert page.get_by_role("link", name="プラットフォーム概要を印刷（PDF）").is_visible()
+
+
+def test_the_home_page_has_no_accessibility_violations(live_server, page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    MunicipalityFactory(name="岩美町")
+    page.goto(live_server.url)
+
+    results = Axe().run(page)
+
+    assert results.violations_count == 0, results.generate_report()
