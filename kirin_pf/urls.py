@@ -10,4 +10,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("foodhub/", include("foodhub.urls")),
     path("supporters/", include("supporters.urls")),
+    path("members/", include("members.urls")),
 ]

@@ -175,7 +175,7 @@ class Organisation(models.Model):
         related_name="active_organisations",
         verbose_name=_("municipalities where active"),
     )
-    fields = models.ManyToManyField(
+    activity_fields = models.ManyToManyField(
         ActivityField,
         blank=True,
         related_name="organisations",
@@ -371,7 +371,7 @@ class Application(models.Model):
         related_name="+",
         verbose_name=_("municipalities where active"),
     )
-    fields = models.ManyToManyField(
+    activity_fields = models.ManyToManyField(
         ActivityField, blank=True, related_name="+", verbose_name=_("fields of activity")
     )
     activity_summary = models.TextField(_("activities"))
@@ -433,7 +433,10 @@ class Application(models.Model):
             ),
             models.CheckConstraint(
                 condition=~models.Q(
-                    organisation_type__in=[t.value for t in DIRECTLY_REGISTERED_TYPES]
+                    organisation_type__in=[
+                        "welfare_council",
+                        "public_body",
+                    ]  # DIRECTLY_REGISTERED_TYPES
                 ),
                 name="application_not_for_directly_registered_types",
             ),

@@ -61,6 +61,13 @@ def meeting_list_for_admin():
     return Meeting.objects.select_related("rule_set", "chair")
 
 
+def membership_history_for_export():
+    """Every membership, current and ended, for auditors: one query whatever its size."""
+    return Membership.objects.select_related("organisation", "organisation__municipality").order_by(
+        "organisation__name_kana", "organisation__name", "started_on"
+    )
+
+
 def register_for_export():
     """The register (active members) for auditors: one query whatever its size."""
     return (
@@ -83,7 +90,7 @@ def directory_list(*, query: str = "", municipality_id=None, field_id=None, tier
                 to_attr="active_memberships",
             ),
             "active_municipalities",
-            "fields",
+            "activity_fields",
         )
         .order_by("name_kana", "name")
     )
@@ -96,7 +103,7 @@ def directory_list(*, query: str = "", municipality_id=None, field_id=None, tier
             Q(municipality_id=municipality_id) | Q(active_municipalities__id=municipality_id)
         ).distinct()
     if field_id:
-        organisations = organisations.filter(fields__id=field_id).distinct()
+        organisations = organisations.filter(activity_fields__id=field_id).distinct()
     if tier:
         organisations = organisations.filter(Exists(active.filter(tier=tier)))
     return organisations

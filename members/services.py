@@ -31,6 +31,7 @@ from .models import (
     MemberNotice,
     Membership,
     Organisation,
+    OrganisationContact,
     RuleSet,
     Vote,
 )
@@ -166,7 +167,7 @@ def _new_reference() -> str:
 
 
 def application_submit(
-    *, data: dict, active_municipalities=(), fields=(), submission_token=None
+    *, data: dict, active_municipalities=(), activity_fields=(), submission_token=None
 ) -> tuple[Application, bool]:
     """Record an application. A repeated submission with the same token returns the first one.
 
@@ -206,7 +207,7 @@ def application_submit(
                 application.submission_token = submission_token
             application.save()
             application.active_municipalities.set(active_municipalities)
-            application.fields.set(fields)
+            application.activity_fields.set(activity_fields)
             _mail_after_commit(
                 to=application.email,
                 subject=_("[%(platform)s] We have received your application (%(reference)s)")
@@ -278,7 +279,7 @@ def application_approve(*, application, actor, reason="", on=None) -> Membership
         )
         organisation.save()
         organisation.active_municipalities.set(application.active_municipalities.all())
-        organisation.fields.set(application.fields.all())
+        organisation.activity_fields.set(application.activity_fields.all())
         membership = Membership.objects.create(
             organisation=organisation,
             tier=Membership.Tier.GENERAL,
@@ -321,6 +322,49 @@ def application_reject(*, application, actor, reason, on=None) -> Application:
             context={"application": application},
         )
     return application
+
+
+# --- Member organisations' contact accounts -----------------------------------------------
+
+
+def contact_invite(*, organisation, email, first_name="", last_name="", actor):
+    """Give a member organisation's contact person an account and e-mail a link to set a
+    password. Only current members have contacts."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.models import EmailAddress
+    from allauth.account.utils import user_pk_to_url_str
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    User = get_user_model()
+    email = (email or "").strip().lower()
+    if not email:
+        raise ValidationError(_("Enter the contact person's e-mail address."))
+    if not Membership.objects.active().filter(organisation=organisation).exists():
+        raise ValidationError(_("Only a current member can have contact accounts."))
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(_("An account with this e-mail address already exists."))
+    with transaction.atomic():
+        user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+        user.set_unusable_password()
+        user.save()
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        contact = OrganisationContact.objects.create(organisation=organisation, user=user)
+        link = settings.SITE_URL.rstrip("/") + reverse(
+            "account_reset_password_from_key",
+            kwargs={
+                "uidb36": user_pk_to_url_str(user),
+                "key": default_token_generator.make_token(user),
+            },
+        )
+        _mail_after_commit(
+            to=email,
+            subject=_("[%(platform)s] Your account for %(organisation)s")
+            % {"platform": settings.PLATFORM_NAME, "organisation": organisation.name},
+            template_name="members/email/contact_invite.txt",
+            context={"organisation": organisation, "user": user, "link": link},
+        )
+    return contact
 
 
 # --- Change and withdrawal notices (別紙2・別紙3) ---------------------------------------------

@@ -1,0 +1,192 @@
+import re
+import unicodedata
+import uuid
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.japanese import fold
+from core.models import Municipality
+
+from .models import (
+    DIRECTLY_REGISTERED_TYPES,
+    PUBLISHABLE_FIELDS,
+    ActivityField,
+    Application,
+    Membership,
+    OrganisationType,
+)
+
+# Dashes people type in Japanese text; NFKC leaves these alone.
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ーｰ", "-"))
+_POSTAL_CODE = re.compile(r"^\d{3}-?\d{4}$")
+_PHONE = re.compile(r"^[0-9\-()]{10,13}$")
+# Hiragana (folded from katakana and half width), the long vowel mark, spaces and middle dots.
+_KANA = re.compile(r"^[\u3041-\u309f\u30fc・ 　]+$")
+
+
+class ApplicationForm(forms.ModelForm):
+    """入会申込書 (別紙1). Every check of 要領第2条 is an explicit declaration."""
+
+    organisation_type = forms.ChoiceField(
+        label=_("organisation type"),
+        choices=[("", "---------")]
+        + [
+            (v, label)
+            for v, label in OrganisationType.choices
+            if v not in DIRECTLY_REGISTERED_TYPES
+        ],
+        help_text=_(
+            "Individuals cannot join. Public bodies and social welfare councils are registered "
+            "directly by the secretariat."
+        ),
+    )
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    municipality = forms.ModelChoiceField(
+        label=_("municipality where based"),
+        queryset=Municipality.objects.order_by("display_order", "pk"),
+        required=False,
+    )
+    active_municipalities = forms.ModelMultipleChoiceField(
+        label=_("municipalities where active"),
+        queryset=Municipality.objects.order_by("display_order", "pk"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    activity_fields = forms.ModelMultipleChoiceField(
+        label=_("fields of activity"),
+        queryset=ActivityField.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    public_fields = forms.MultipleChoiceField(
+        label=_("fields shown in the public directory"),
+        choices=PUBLISHABLE_FIELDS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_(
+            "The name, type, municipalities and fields of activity of members are public "
+            "(要領第3条3). Choose what else may be shown."
+        ),
+    )
+    declares_isolation_activity = forms.BooleanField(
+        label=_("our activities relate to measures against loneliness and isolation"),
+        error_messages={"required": _("This declaration is required to apply.")},
+    )
+    declares_no_antisocial_ties = forms.BooleanField(
+        label=_("we have no relation to organised crime or other antisocial forces"),
+        error_messages={"required": _("This declaration is required to apply.")},
+    )
+    declares_agreement = forms.BooleanField(
+        label=_("we agree to the platform rules"),
+        error_messages={"required": _("This declaration is required to apply.")},
+    )
+    # Abuse protection: people never see this field; simple bots fill every field they find.
+    homepage_url = forms.CharField(
+        required=False,
+        label=_("Leave this empty"),
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Application
+        fields = (
+            "name",
+            "name_kana",
+            "organisation_type",
+            "representative_name",
+            "contact_name",
+            "postal_code",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "municipality",
+            "active_municipalities",
+            "activity_fields",
+            "activity_summary",
+            "strengths",
+            "public_fields",
+            "is_reapplication",
+            "reapplication_reasons",
+            "declares_isolation_activity",
+            "declares_no_antisocial_ties",
+            "declares_agreement",
+        )
+        widgets = {
+            "activity_summary": forms.Textarea(attrs={"rows": 4}),
+            "strengths": forms.Textarea(attrs={"rows": 3}),
+            "reapplication_reasons": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "reapplication_reasons": _(
+                "Former members: please explain the reasons for applying again (要領第5条1)."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submission_token", uuid.uuid4())
+
+    def clean_name_kana(self):
+        value = fold(self.cleaned_data["name_kana"])
+        if not _KANA.match(value):
+            raise forms.ValidationError(_("Write the reading in hiragana or katakana."))
+        return value
+
+    def clean_postal_code(self):
+        value = unicodedata.normalize("NFKC", self.cleaned_data["postal_code"])
+        value = value.translate(_DASHES).replace("〒", "").strip()
+        if not _POSTAL_CODE.match(value):
+            raise forms.ValidationError(_("Enter the postal code as 7 digits, e.g. 680-0001."))
+        digits = value.replace("-", "")
+        return f"{digits[:3]}-{digits[3:]}"
+
+    def clean_phone(self):
+        value = unicodedata.normalize("NFKC", self.cleaned_data["phone"]).translate(_DASHES).strip()
+        if not _PHONE.match(value):
+            raise forms.ValidationError(_("Enter a phone number with 10 or 11 digits."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("is_reapplication")
+            and not (cleaned.get("reapplication_reasons") or "").strip()
+        ):
+            self.add_error(
+                "reapplication_reasons",
+                _("When applying again, please write the reasons for re-applying."),
+            )
+        return cleaned
+
+    def service_data(self) -> dict:
+        data = {
+            name: self.cleaned_data[name]
+            for name in self.Meta.fields
+            if name not in ("active_municipalities", "activity_fields")
+        }
+        return data
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    municipality = forms.ModelChoiceField(
+        label=_("municipality"),
+        queryset=Municipality.objects.order_by("display_order", "pk"),
+        required=False,
+        empty_label=_("All"),
+    )
+    field = forms.ModelChoiceField(
+        label=_("field of activity"),
+        queryset=ActivityField.objects.all(),
+        required=False,
+        empty_label=_("All"),
+    )
+    tier = forms.ChoiceField(
+        label=_("tier"),
+        choices=[("", _("All")), *Membership.Tier.choices],
+        required=False,
+    )

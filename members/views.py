@@ -1,0 +1,149 @@
+"""Public pages: the join form (入会申込書) and the member directory. Thin: forms, services,
+selectors do the work."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+from django.views.generic.edit import FormView
+
+from core.pdf import JapaneseFontMissing, render_pdf
+
+from . import selectors, services
+from .forms import ApplicationForm, DirectoryFilterForm
+from .models import PUBLISHABLE_FIELDS, ActivityField, OrganisationType
+
+# Abuse protection for the public form: at most this many applications per address per hour.
+APPLICATIONS_PER_HOUR = 5
+_SESSION_REFERENCE = "members_application_reference"
+
+
+def _client_key(request) -> str:
+    # Only a hash of the address is kept, and only in the cache for an hour.
+    address = request.META.get("REMOTE_ADDR", "")
+    return "members:apply:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
+class ApplicationCreateView(FormView):
+    template_name = "members/apply.html"
+    form_class = ApplicationForm
+
+    def form_valid(self, form):
+        if form.cleaned_data.get("homepage_url"):
+            form.add_error(None, _("The application could not be sent. Please try again."))
+            return self.form_invalid(form)
+        key = _client_key(self.request)
+        cache.add(key, 0, timeout=3600)
+        if cache.get(key, 0) >= APPLICATIONS_PER_HOUR:
+            form.add_error(
+                None,
+                _("Too many applications were sent from here. Please try again in an hour."),
+            )
+            return self.form_invalid(form)
+        try:
+            application, created = services.application_submit(
+                data=form.service_data(),
+                active_municipalities=form.cleaned_data["active_municipalities"],
+                activity_fields=form.cleaned_data["activity_fields"],
+                submission_token=form.cleaned_data["submission_token"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+            return self.form_invalid(form)
+        if created:
+            try:
+                cache.incr(key)
+            except ValueError:
+                cache.set(key, 1, timeout=3600)
+        self.request.session[_SESSION_REFERENCE] = application.reference
+        return redirect("members:apply-done")
+
+
+class ApplicationDoneView(TemplateView):
+    template_name = "members/apply_done.html"
+
+    def get(self, request, *args, **kwargs):
+        reference = request.session.get(_SESSION_REFERENCE)
+        if not reference:
+            return redirect("members:apply")
+        return self.render_to_response({"reference": reference})
+
+
+class DirectoryView(TemplateView):
+    template_name = "members/directory.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        form = DirectoryFilterForm(self.request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        organisations = selectors.directory_list(
+            query=filters.get("q") or "",
+            municipality_id=getattr(filters.get("municipality"), "pk", None),
+            field_id=getattr(filters.get("field"), "pk", None),
+            tier=filters.get("tier") or "",
+        )
+        page = Paginator(organisations, self.paginate_by).get_page(self.request.GET.get("page"))
+        labels = dict(PUBLISHABLE_FIELDS)
+        entries = [
+            {
+                "organisation": org,
+                "tier": org.active_memberships[0].get_tier_display(),
+                "public": [
+                    (labels[name], getattr(org, name))
+                    for name, _label in PUBLISHABLE_FIELDS
+                    if name in (org.public_fields or []) and getattr(org, name)
+                ],
+            }
+            for org in page.object_list
+        ]
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return {
+            **super().get_context_data(**kwargs),
+            "form": form,
+            "entries": entries,
+            "page": page,
+            "query_string": query.urlencode(),
+        }
+
+
+BLANK_FORMS = {
+    1: ("members/pdf/form1_application.html", "besshi1-nyukai-moushikomisho.pdf"),
+    2: ("members/pdf/form2_change.html", "besshi2-henkoutodoke.pdf"),
+    3: ("members/pdf/form3_withdrawal.html", "besshi3-taikaitodoke.pdf"),
+}
+
+
+def blank_form_pdf(request, number: int):
+    """別紙1–3 as printable PDFs for organisations that file on paper."""
+    if number not in BLANK_FORMS:
+        raise Http404
+    template_name, filename = BLANK_FORMS[number]
+    try:
+        pdf = render_pdf(
+            template_name,
+            {
+                "organisation_types": [
+                    label
+                    for value, label in OrganisationType.choices
+                    if number != 1 or value not in ("public_body", "welfare_council")
+                ],
+                "activity_fields": list(ActivityField.objects.values_list("name", flat=True)),
+                "publishable": [label for _name, label in PUBLISHABLE_FIELDS],
+                "blank": True,
+            },
+        )
+    except JapaneseFontMissing as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -1,0 +1,357 @@
+import datetime
+import subprocess
+
+import pytest
+import tablib
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from core import roles
+from core.models import ExportLog
+from members import services
+from members.models import (
+    AgendaItem,
+    Application,
+    Attendance,
+    Meeting,
+    Membership,
+    Organisation,
+    Vote,
+)
+from members.resources import MembershipExportResource, RegisterImportResource
+from tests.factories import MembershipFactory, MunicipalityFactory, StaffFactory
+
+from .factories import ApplicationFactory, SteeringMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def secretariat(client):
+    user = StaffFactory(roles=[roles.SECRETARIAT])
+    client.force_login(user)
+    return user
+
+
+def _changelist_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _make_rows(model, n, staff):
+    if model is Organisation or model is Membership:
+        for _ in range(n):
+            MembershipFactory(organisation__municipality=None)
+    elif model is Application:
+        town = MunicipalityFactory()
+        for _ in range(n):
+            ApplicationFactory(municipality=town)
+    elif model is Meeting:
+        for i in range(n):
+            services.meeting_create(
+                title=f"会議{i}", held_on=datetime.date(2025, 1, 1), actor=staff
+            )
+
+
+@pytest.mark.parametrize("model", [Organisation, Membership, Application, Meeting])
+def test_changelists_issue_a_constant_number_of_queries(client, secretariat, model):
+    url = reverse(f"admin:members_{model._meta.model_name}_changelist")
+    _make_rows(model, 10, secretariat)
+    with_10 = _changelist_queries(client, url)
+    _make_rows(model, 190, secretariat)
+    with_200 = _changelist_queries(client, url)
+
+    assert with_10 == with_200
+
+
+def test_the_register_export_is_logged_and_constant_in_queries(client, secretariat):
+    url = reverse("admin:members_membership_export")
+    fields = {
+        f"membershipexportresource_{name}": "on" for name in MembershipExportResource._meta.fields
+    }
+
+    def export():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(url, {"format": "0", "resource": "0", **fields})
+        assert response.status_code == 200, response.content[:500]
+        return response.content.decode("utf-8-sig"), len(ctx.captured_queries)
+
+    _make_rows(Membership, 10, secretariat)
+    content, with_10 = export()
+    _make_rows(Membership, 190, secretariat)
+    _content, with_200 = export()
+
+    assert "団体名" in content
+    assert with_10 == with_200
+    assert ExportLog.objects.filter(model_label="members.Membership").count() == 2
+
+
+def test_the_secretariat_approves_an_application_in_the_admin(
+    client, secretariat, mailoutbox, django_capture_on_commit_callbacks
+):
+    application = ApplicationFactory(checked_activity=False)
+    url = reverse("admin:members_application_change", args=[application.pk])
+    page = client.get(url).content.decode()
+    assert "_approve" in page
+
+    data = {
+        "organisation": "",
+        "checked_activity": "on",
+        "checked_no_antisocial": "on",
+        "checked_is_organisation": "on",
+        "decision_reason": "要領第2条の確認済み",
+        "_approve": "1",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Application.Status.APPROVED
+    assert application.decided_by == secretariat
+    assert Membership.objects.active().filter(organisation__name=application.name).exists()
+    assert len(mailoutbox) == 1
+
+
+def test_the_admin_shows_until_when_an_expelled_organisation_is_barred(client, secretariat):
+    expelled = MembershipFactory(
+        ended_on=datetime.date(2025, 6, 1),
+        end_reason=Membership.EndReason.EXPELLED,
+        expulsion_ground="breach",
+    )
+    application = ApplicationFactory(
+        organisation=expelled.organisation, is_reapplication=True, reapplication_reasons="改善"
+    )
+    url = reverse("admin:members_application_change", args=[application.pk])
+
+    page = client.get(url).content.decode()
+    assert "2028年6月1日" in page
+
+    response = client.post(
+        url,
+        {
+            "organisation": expelled.organisation.pk,
+            "checked_activity": "on",
+            "checked_no_antisocial": "on",
+            "checked_is_organisation": "on",
+            "decision_reason": "",
+            "_approve": "1",
+        },
+        follow=True,
+    )
+    assert "2028年6月1日 より前は再入会を承認できません" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+
+
+def test_a_meeting_runs_in_the_admin_from_notice_to_minutes(client, secretariat, mailoutbox):
+    steering = [SteeringMembershipFactory().organisation for _ in range(3)]
+    general = MembershipFactory()
+    add = client.post(
+        reverse("admin:members_meeting_add"),
+        {
+            "kind": "meeting",
+            "title": "第5回プラットフォーム会議",
+            "held_on": "2025-06-01",
+            "place": "中央人権福祉センター",
+            "minutes_note": "",
+            "items-TOTAL_FORMS": "1",
+            "items-INITIAL_FORMS": "0",
+            "items-0-kind": "expel",
+            "items-0-title": "一般団体の除名",
+            "items-0-subject": general.organisation.pk,
+            "items-0-expulsion_ground": "no_contact",
+            "items-0-proposed_rules": "{}",
+            "attendances-TOTAL_FORMS": "0",
+            "attendances-INITIAL_FORMS": "0",
+        },
+    )
+    assert add.status_code == 302, add.content.decode()[:2000]
+    meeting = Meeting.objects.get()
+    item = meeting.items.get()
+    assert meeting.rule_set.version == 1
+
+    client.post(
+        reverse("admin:members_meeting_changelist"),
+        {"action": "send_notice", "_selected_action": [meeting.pk]},
+    )
+    assert len(mailoutbox) == 3
+    for org in steering:
+        services.attendance_record(
+            meeting=meeting, organisation=org, mode=Attendance.Mode.IN_PERSON, actor=secretariat
+        )
+    item_url = reverse("admin:members_agendaitem_change", args=[item.pk])
+    response = client.post(
+        item_url,
+        {
+            "title": item.title,
+            "description": "",
+            "votes-TOTAL_FORMS": "2",
+            "votes-INITIAL_FORMS": "0",
+            "votes-0-organisation": steering[0].pk,
+            "votes-0-choice": "for",
+            "votes-1-organisation": steering[1].pk,
+            "votes-1-choice": "for",
+            "_continue": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert Vote.objects.filter(item=item).count() == 2
+
+    response = client.post(
+        item_url,
+        {
+            "title": item.title,
+            "description": "",
+            "votes-TOTAL_FORMS": "2",
+            "votes-INITIAL_FORMS": "2",
+            "votes-0-id": Vote.objects.get(organisation=steering[0]).pk,
+            "votes-0-item": item.pk,
+            "votes-0-organisation": steering[0].pk,
+            "votes-0-choice": "for",
+            "votes-1-id": Vote.objects.get(organisation=steering[1]).pk,
+            "votes-1-item": item.pk,
+            "votes-1-organisation": steering[1].pk,
+            "votes-1-choice": "for",
+            "_decide": "1",
+        },
+        follow=True,
+    )
+    item.refresh_from_db()
+    assert item.outcome == AgendaItem.Outcome.PASSED
+    assert "賛成 2/3 — 可決" in response.content.decode()
+    general.refresh_from_db()
+    assert general.ended_by_item == item
+
+    pdf = client.get(reverse("admin:members_meeting_minutes", args=[meeting.pk]))
+    assert pdf["Content-Type"] == "application/pdf"
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
+    ).stdout.decode()
+    assert "議事録" in text
+    assert "令和7年6月1日" in text
+    assert "出席 3/3" in text
+
+
+def _register(rows):
+    dataset = tablib.Dataset(
+        headers=["団体名", "ふりがな", "種別", "区分", "入会日", "市町村", "メールアドレス"]
+    )
+    for row in rows:
+        dataset.append(row)
+    return dataset
+
+
+def test_importing_a_register_saves_every_row_with_its_membership():
+    MunicipalityFactory(name="八頭町")
+    dataset = _register(
+        [
+            (
+                "NPO法人やず",
+                "やず",
+                "NPO法人",
+                "一般団体",
+                "2024-04-01",
+                "八頭町",
+                "yazu@example.jp",
+            ),
+            (
+                "鳥取県社会福祉協議会",
+                "とっとりけんしゃきょう",
+                "社会福祉協議会",
+                "幹事団体",
+                "2024年4月1日",
+                "",
+                "",
+            ),
+        ]
+    )
+
+    result = RegisterImportResource().import_data(
+        dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True
+    )
+
+    assert not result.has_errors() and not result.has_validation_errors()
+    assert Membership.objects.active().count() == 2
+    assert Membership.objects.get(organisation__name="鳥取県社会福祉協議会").tier == "steering"
+
+
+def test_one_bad_row_saves_nothing_and_each_error_is_reported_in_japanese():
+    MunicipalityFactory(name="八頭町")
+    dataset = _register(
+        [
+            ("NPO法人やず", "やず", "NPO法人", "一般団体", "2024-04-01", "八頭町", ""),
+            ("山田太郎", "やまだたろう", "個人", "一般団体", "2024-04-01", "", ""),
+            ("NPO法人ちづ", "ちづ", "NPO法人", "普通", "昨日", "智頭村", "not-an-email"),
+        ]
+    )
+
+    result = RegisterImportResource().import_data(
+        dataset, dry_run=False, use_transactions=True, rollback_on_validation_errors=True
+    )
+
+    assert result.has_validation_errors()
+    invalid = {row.number: row.error.message_dict for row in result.invalid_rows}
+    assert set(invalid) == {2, 3}
+    assert invalid[2]["organisation_type"] == ["個人は会員になれません。"]
+    assert "区分は" in invalid[3]["tier"][0]
+    assert "入会日" in invalid[3]["started_on"][0]
+    assert "智頭村" in invalid[3]["municipality"][0]
+    assert invalid[3]["email"]
+    assert not Organisation.objects.exists()
+    assert not Membership.objects.exists()
+
+
+def test_every_members_admin_page_opens(client, secretariat):
+    membership = MembershipFactory()
+    organisation = membership.organisation
+    application = ApplicationFactory()
+    meeting = services.meeting_create(
+        title="会議", held_on=datetime.date(2025, 1, 1), actor=secretariat
+    )
+    item = services.agenda_item_add(meeting=meeting, kind="other", title="報告", actor=secretariat)
+    notice = services.notice_submit(
+        organisation=organisation, kind="change", changes={"phone": "0857-00-1111"}, actor=None
+    )
+    urls = [
+        reverse("admin:members_organisation_change", args=[organisation.pk]),
+        reverse("admin:members_organisation_add"),
+        reverse("admin:members_organisation_import"),
+        reverse("admin:members_organisation_invite_contact", args=[organisation.pk]),
+        reverse("admin:members_membership_change", args=[membership.pk]),
+        reverse("admin:members_application_change", args=[application.pk]),
+        reverse("admin:members_application_form1", args=[application.pk]),
+        reverse("admin:members_meeting_change", args=[meeting.pk]),
+        reverse("admin:members_meeting_add"),
+        reverse("admin:members_agendaitem_change", args=[item.pk]),
+        reverse("admin:members_membernotice_change", args=[notice.pk]),
+        reverse("admin:members_ruleset_changelist"),
+        reverse("admin:members_prospect_add"),
+        reverse("admin:members_prospect_changelist"),
+        reverse("admin:members_membernotice_changelist"),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_secretariat_applies_a_change_notice_and_the_history_shows_both(client, secretariat):
+    membership = MembershipFactory(organisation__phone="0857-00-0000")
+    notice = services.notice_submit(
+        organisation=membership.organisation,
+        kind="change",
+        changes={"phone": "0857-99-9999"},
+        actor=None,
+    )
+    url = reverse("admin:members_membernotice_change", args=[notice.pk])
+
+    client.post(url, {"decline_reason": "", "_apply": "1"})
+
+    organisation = Organisation.objects.get(pk=membership.organisation_id)
+    assert organisation.phone == "0857-99-9999"
+    assert organisation.history.count() >= 2
+    notice.refresh_from_db()
+    assert notice.status == "applied"
+    assert notice.history.count() == 2
