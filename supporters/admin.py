@@ -33,7 +33,18 @@ from .models import (
     TrainingSession,
     TsunagariMeeting,
 )
-from .resources import SupporterResource
+from .resources import (
+    AttendanceResource,
+    CertificateResource,
+    ConsentTextResource,
+    RegistrationResource,
+    SchoolDistrictResource,
+    SupporterNoticeResource,
+    SupporterResource,
+    SupporterRuleSetResource,
+    TrainingSessionResource,
+    TsunagariMeetingResource,
+)
 
 
 def _report_errors(modeladmin, request, exc: ValidationError):
@@ -46,6 +57,7 @@ def _report_errors(modeladmin, request, exc: ValidationError):
 
 @admin.register(SchoolDistrict)
 class SchoolDistrictAdmin(DomainModelAdmin):
+    resource_classes = [SchoolDistrictResource]
     list_display = ("name", "municipality", "target", "is_placeholder", "display_order")
     list_editable = ("target",)
     list_select_related = ("municipality",)
@@ -106,6 +118,7 @@ def _bars(rows, value_key, target_key=None):
 
 @admin.register(SupporterRuleSet)
 class SupporterRuleSetAdmin(DomainModelAdmin):
+    resource_classes = [SupporterRuleSetResource]
     list_display = (
         "valid_from",
         "refresher_interval_months",
@@ -119,6 +132,7 @@ class SupporterRuleSetAdmin(DomainModelAdmin):
 
 @admin.register(ConsentText)
 class ConsentTextAdmin(DomainModelAdmin):
+    resource_classes = [ConsentTextResource]
     list_display = ("version", "valid_from")
     search_fields = ("version",)
     list_filter = ()
@@ -204,6 +218,7 @@ WalkInFormSet = forms.formset_factory(WalkInForm, extra=3)
 
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(DomainModelAdmin):
+    resource_classes = [TrainingSessionResource]
     form = TrainingSessionForm
     list_display = (
         "title",
@@ -389,6 +404,7 @@ def _certificates_response(request, certificates, filters, name):
 
 @admin.register(TsunagariMeeting)
 class TsunagariMeetingAdmin(DomainModelAdmin):
+    resource_classes = [TsunagariMeetingResource]
     list_display = (
         "held_on",
         "venue",
@@ -538,6 +554,7 @@ class SupporterAdmin(ImportMixin, DomainModelAdmin):
 
 @admin.register(Registration)
 class RegistrationAdmin(DomainModelAdmin):
+    resource_classes = [RegistrationResource]
     list_display = ("full_name", "session", "email", "municipality", "status", "created_at")
     list_select_related = ("session", "municipality")
     list_filter = ("status", "session__municipality")
@@ -548,6 +565,7 @@ class RegistrationAdmin(DomainModelAdmin):
 
 @admin.register(Attendance)
 class AttendanceAdmin(DomainModelAdmin):
+    resource_classes = [AttendanceResource]
     list_display = ("supporter", "session", "walk_in", "recorded_at")
     list_select_related = ("supporter", "session")
     list_filter = ("walk_in", "session__kind")
@@ -558,6 +576,7 @@ class AttendanceAdmin(DomainModelAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(DomainModelAdmin):
+    resource_classes = [CertificateResource]
     list_display = ("serial", "name_on_certificate", "session_title", "completed_on", "issued_on")
     list_select_related = ("attendance",)
     list_filter = ("issued_on",)
@@ -619,6 +638,7 @@ class SupporterNoticeForm(forms.ModelForm):
 
 @admin.register(SupporterNotice)
 class SupporterNoticeAdmin(DomainModelAdmin):
+    resource_classes = [SupporterNoticeResource]
     form = SupporterNoticeForm
     list_display = (
         "subject",

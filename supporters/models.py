@@ -99,7 +99,7 @@ class SchoolDistrict(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.name}（{_('placeholder')}）" if self.is_placeholder else self.name
+        return self.name
 
 
 class Affiliation(models.TextChoices):

@@ -13,7 +13,19 @@ from import_export import fields, widgets
 from core.exports import SafeModelResource
 from core.models import Municipality
 
-from .models import Affiliation, ConsentText, SchoolDistrict, Supporter
+from .models import (
+    Affiliation,
+    Attendance,
+    Certificate,
+    ConsentText,
+    Registration,
+    SchoolDistrict,
+    Supporter,
+    SupporterNotice,
+    SupporterRuleSet,
+    TrainingSession,
+    TsunagariMeeting,
+)
 
 _TRUE = {"はい", "有", "あり", "○", "◯", "yes", "true", "1"}
 _FALSE = {"", "いいえ", "無", "なし", "×", "no", "false", "0"}
@@ -191,3 +203,133 @@ class SupporterResource(SafeModelResource):
                 "LINE名は「LINE受信」が「はい」の場合のみ入力してください。"
             )
         super().validate_instance(instance, errors, validate_unique)
+
+
+class SchoolDistrictResource(SafeModelResource):
+    class Meta:
+        model = SchoolDistrict
+        fields = ("id", "municipality__name", "name", "name_kana", "target", "is_placeholder")
+
+    def get_export_queryset(self, request=None, **kwargs):
+        return SchoolDistrict.objects.select_related("municipality")
+
+
+class TrainingSessionResource(SafeModelResource):
+    class Meta:
+        model = TrainingSession
+        fields = (
+            "id",
+            "kind",
+            "title",
+            "starts_at",
+            "ends_at",
+            "venue",
+            "municipality__name",
+            "district__name",
+            "audience",
+            "capacity",
+            "instructor",
+            "host_organisation__name",
+            "status",
+            "unrecorded_participants",
+        )
+
+    def get_export_queryset(self, request=None, **kwargs):
+        return TrainingSession.objects.select_related(
+            "municipality", "district", "host_organisation"
+        )
+
+
+class TsunagariMeetingResource(SafeModelResource):
+    class Meta:
+        model = TsunagariMeeting
+        fields = (
+            "id",
+            "held_on",
+            "venue",
+            "municipality__name",
+            "district__name",
+            "resident_participants",
+            "student_participants",
+        )
+
+    def get_export_queryset(self, request=None, **kwargs):
+        return TsunagariMeeting.objects.select_related("municipality", "district")
+
+
+class RegistrationResource(SafeModelResource):
+    class Meta:
+        model = Registration
+        fields = (
+            "id",
+            "session__title",
+            "full_name",
+            "full_name_kana",
+            "email",
+            "phone",
+            "municipality__name",
+            "district__name",
+            "affiliation",
+            "status",
+            "created_at",
+        )
+
+    def get_export_queryset(self, request=None, **kwargs):
+        return Registration.objects.select_related("session", "municipality", "district")
+
+
+class AttendanceResource(SafeModelResource):
+    class Meta:
+        model = Attendance
+        fields = ("id", "session__title", "supporter__full_name", "walk_in", "recorded_at")
+
+    def get_export_queryset(self, request=None, **kwargs):
+        return Attendance.objects.select_related("session", "supporter")
+
+
+class CertificateResource(SafeModelResource):
+    class Meta:
+        model = Certificate
+        fields = (
+            "id",
+            "number",
+            "name_on_certificate",
+            "session_title",
+            "completed_on",
+            "issued_on",
+        )
+
+
+class SupporterNoticeResource(SafeModelResource):
+    class Meta:
+        model = SupporterNotice
+        fields = (
+            "id",
+            "subject",
+            "municipality__name",
+            "district__name",
+            "status_filter",
+            "created_at",
+            "sent_at",
+        )
+
+    def get_export_queryset(self, request=None, **kwargs):
+        return SupporterNotice.objects.select_related("municipality", "district")
+
+
+class SupporterRuleSetResource(SafeModelResource):
+    class Meta:
+        model = SupporterRuleSet
+        fields = (
+            "id",
+            "valid_from",
+            "refresher_interval_months",
+            "refresher_reminder_days",
+            "signup_limit_per_hour",
+        )
+
+
+class ConsentTextResource(SafeModelResource):
+    class Meta:
+        model = ConsentText
+        fields = ("id", "version", "valid_from", "body")

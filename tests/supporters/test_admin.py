@@ -469,3 +469,24 @@ def test_registration_admin_exists_for_secretariat(client, secretariat):
     assert response.status_code == 200
     assert Registration.objects.count() == 1
     assert TrainingSession.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "model_name", ["registration", "attendance", "certificate", "trainingsession"]
+)
+def test_exports_of_other_records_are_logged_and_formula_safe(client, secretariat, model_name):
+    _make_rows(model_name, 3)
+    if model_name == "registration":
+        Registration.objects.update(full_name="=HYPERLINK(1)")
+
+    fields = {f"{model_name}resource_{name}": "on" for name in ("id", "full_name")}
+    response = client.post(
+        reverse(f"admin:supporters_{model_name}_export"),
+        {"format": "0", "resource": "0", **fields},
+    )
+
+    assert response.status_code == 200
+    log = ExportLog.objects.get()
+    assert log.model_label.lower() == f"supporters.{model_name}" and log.row_count == 3
+    if model_name == "registration":
+        assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")

@@ -140,7 +140,7 @@ def test_line_name_is_required_when_receiving_by_line():
 
 
 @requires_postgres()
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_capacity_holds_when_two_people_take_the_last_seat_at_once():
     session = TrainingSessionFactory(capacity=1)
     results = []
