@@ -57,6 +57,7 @@ def _report_errors(modeladmin, request, exc: ValidationError):
 
 @admin.register(SchoolDistrict)
 class SchoolDistrictAdmin(DomainModelAdmin):
+    change_list_template = "admin/supporters/change_list_with_dashboard.html"
     resource_classes = [SchoolDistrictResource]
     list_display = ("name", "municipality", "target", "is_placeholder", "display_order")
     list_editable = ("target",)
@@ -218,6 +219,7 @@ WalkInFormSet = forms.formset_factory(WalkInForm, extra=3)
 
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(DomainModelAdmin):
+    change_list_template = "admin/supporters/change_list_with_dashboard.html"
     resource_classes = [TrainingSessionResource]
     form = TrainingSessionForm
     list_display = (
@@ -447,7 +449,7 @@ class SupporterAdmin(ImportMixin, DomainModelAdmin):
     resource_classes = [SupporterResource]
     rollback_on_validation_errors = True
     # Our template (dashboard link) is the base that import-export's buttons extend.
-    change_list_template = "admin/supporters/supporter/change_list.html"
+    change_list_template = "admin/supporters/change_list_with_dashboard.html"
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     list_display = (
         "full_name",
@@ -463,7 +465,14 @@ class SupporterAdmin(ImportMixin, DomainModelAdmin):
     list_select_related = ("municipality", "district")
     list_filter = ("status", RefresherDueFilter, "municipality", "affiliation", "receives_line")
     search_fields = ("search_text", "email", "phone")
-    readonly_fields = ("consented_at", "anonymised_at", "status_changed_on", "last_trained_on")
+    # Status moves only through the actions (services); training dates through attendance.
+    readonly_fields = (
+        "status",
+        "status_changed_on",
+        "last_trained_on",
+        "consented_at",
+        "anonymised_at",
+    )
     raw_id_fields = ()
     actions = ["pause", "resume", "withdraw", "withdraw_and_erase", "hand_out_badge"]
 
@@ -484,6 +493,31 @@ class SupporterAdmin(ImportMixin, DomainModelAdmin):
                 )
             )
         )
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data[name] for name in form.cleaned_data}
+        # The form's clean() ran the same checks, so the service does not refuse here.
+        if change:
+            saved = services.supporter_update(supporter=obj, data=data, actor=request.user)
+        else:
+            saved = services.supporter_register(data=data, actor=request.user)
+        obj.pk = saved.pk
+        obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class SupporterForm(form):
+            def clean(self):
+                cleaned = super().clean()
+                try:
+                    services.supporter_fields_check(cleaned)
+                except ValidationError as exc:
+                    for field, errors in exc.error_dict.items():
+                        self.add_error(field, errors)
+                return cleaned
+
+        return SupporterForm
 
     def get_search_results(self, request, queryset, search_term):
         # Width- and kana-insensitive: the stored search column is folded the same way.

@@ -61,14 +61,15 @@ def _with_registered_count(queryset):
     )
 
 
-def training_list_public(now: datetime.datetime | None = None):
+def training_list_public(now: datetime.datetime | None = None, municipality_id=None):
     """Upcoming sessions open to sign-up, soonest first, with seats taken."""
     now = now or timezone.now()
-    return _with_registered_count(
-        TrainingSession.objects.filter(
-            is_public=True, status=TrainingSession.Status.SCHEDULED, starts_at__gt=now
-        ).select_related("municipality", "district", "host_organisation")
-    ).order_by("starts_at", "pk")
+    sessions = TrainingSession.objects.filter(
+        is_public=True, status=TrainingSession.Status.SCHEDULED, starts_at__gt=now
+    ).select_related("municipality", "district", "host_organisation")
+    if municipality_id:
+        sessions = sessions.filter(municipality_id=municipality_id)
+    return _with_registered_count(sessions).order_by("starts_at", "pk")
 
 
 def training_get_public(pk: int) -> TrainingSession:

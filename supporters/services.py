@@ -300,6 +300,71 @@ def badges_hand_out(*, supporters, on: datetime.date, actor) -> int:
     return len(locked)
 
 
+# --- Supporters entered or corrected by the secretariat ---------------------------------------
+
+_EDITABLE_FIELDS = (
+    "full_name",
+    "full_name_kana",
+    "email",
+    "phone",
+    "receives_line",
+    "line_name",
+    "municipality",
+    "district",
+    "affiliation",
+    "affiliation_detail",
+    "consent_text",
+    "registered_on",
+    "badge_handed_on",
+)
+
+
+def supporter_fields_check(data: dict) -> None:
+    errors = {}
+    district, municipality = data.get("district"), data.get("municipality")
+    if (
+        district is not None
+        and municipality is not None
+        and district.municipality_id != (municipality.pk)
+    ):
+        errors["district"] = _("The school district is not in the chosen municipality.")
+    if data.get("receives_line") and not (data.get("line_name") or "").strip():
+        errors["line_name"] = _("Please enter the LINE name.")
+    if not data.get("receives_line") and (data.get("line_name") or "").strip():
+        errors["line_name"] = _("A LINE name is only kept for supporters who receive LINE.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def supporter_register(*, data: dict, actor) -> Supporter:
+    """Register a supporter by hand (a paper form); consent time is now if a version is given."""
+    supporter_fields_check(data)
+    with transaction.atomic():
+        supporter = Supporter(**{k: v for k, v in data.items() if k in _EDITABLE_FIELDS})
+        if supporter.consent_text_id and supporter.consented_at is None:
+            supporter.consented_at = timezone.now()
+        supporter.save()
+    return supporter
+
+
+def supporter_update(*, supporter: Supporter, data: dict, actor) -> Supporter:
+    """Correct a supporter's details. Status changes go through their own services."""
+    if supporter.anonymised_at is not None:
+        raise ValidationError(_("This supporter's personal data has already been erased."))
+    supporter_fields_check(data)
+    with transaction.atomic():
+        locked = Supporter.objects.select_for_update(no_key=True).get(pk=supporter.pk)
+        changed = [k for k in _EDITABLE_FIELDS if k in data and getattr(locked, k) != data[k]]
+        for name in changed:
+            setattr(locked, name, data[name])
+        if "consent_text" in changed and locked.consent_text_id:
+            locked.consented_at = timezone.now()
+            changed.append("consented_at")
+        if changed:
+            locked.save(update_fields=changed)
+    return locked
+
+
 # --- Status, withdrawal, erasure ----------------------------------------------------------------
 
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from core.selectors import municipality_list
+
 from . import selectors, services
 from .forms import SignupForm
 from .models import TrainingSession
@@ -17,9 +19,10 @@ logger = logging.getLogger(__name__)
 
 
 def _client_ip(request) -> str:
-    # Behind the reverse proxy REMOTE_ADDR is the proxy; the first forwarded address is the client.
+    # Behind our reverse proxy REMOTE_ADDR is the proxy. The proxy appends the address it saw, so
+    # the last forwarded entry is trustworthy; earlier ones are whatever the client claimed.
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR", "")
+    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
 
 
 def signup_rate_limited(request) -> bool:
@@ -42,14 +45,21 @@ class TrainingListView(TemplateView):
     template_name = "supporters/training_list.html"
 
     def get_context_data(self, **kwargs):
-        sessions = list(selectors.training_list_public())
+        municipality = self.request.GET.get("municipality", "")
+        municipality_id = int(municipality) if municipality.isdigit() else None
+        sessions = list(selectors.training_list_public(municipality_id=municipality_id))
         months = [
             (month, list(group))
             for month, group in itertools.groupby(
                 sessions, key=lambda s: timezone.localtime(s.starts_at).date().replace(day=1)
             )
         ]
-        return {**super().get_context_data(**kwargs), "months": months}
+        return {
+            **super().get_context_data(**kwargs),
+            "months": months,
+            "municipalities": municipality_list(),
+            "selected_municipality": municipality_id,
+        }
 
 
 class TrainingSignupView(FormView):

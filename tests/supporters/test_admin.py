@@ -490,3 +490,87 @@ def test_exports_of_other_records_are_logged_and_formula_safe(client, secretaria
     assert log.model_label.lower() == f"supporters.{model_name}" and log.row_count == 3
     if model_name == "registration":
         assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
+
+
+def _supporter_form(town, **overrides):
+    return {
+        "full_name": "手入力 花子",
+        "full_name_kana": "てにゅうりょく はなこ",
+        "email": "",
+        "phone": "",
+        "municipality": str(town.pk),
+        "district": "",
+        "affiliation": "resident",
+        "affiliation_detail": "",
+        "line_name": "",
+        "consent_text": "",
+        "registered_on": "2026-03-31",
+        "badge_handed_on": "",
+        **overrides,
+    }
+
+
+def test_secretariat_registers_a_supporter_by_hand_through_the_service(client, secretariat):
+    town = MunicipalityFactory()
+    elsewhere = SchoolDistrictFactory()
+    url = reverse("admin:supporters_supporter_add")
+
+    response = client.post(url, _supporter_form(town, district=str(elsewhere.pk)))
+    assert "この中学校区は選んだ市町にありません。" in response.content.decode()
+
+    response = client.post(url, _supporter_form(town, line_name="はなこ"))
+    assert "LINE名は、LINEで情報を受け取る方のみ登録できます。" in response.content.decode()
+
+    response = client.post(url, _supporter_form(town, receives_line="on", line_name="はなこ"))
+    assert response.status_code == 302
+    supporter = Supporter.objects.get()
+    assert supporter.search_text == "手入力 花子 てにゅうりょく はなこ"
+    assert supporter.status == Supporter.Status.ACTIVE
+
+
+def test_status_cannot_be_edited_in_the_form(client, secretariat):
+    supporter = SupporterFactory()
+    url = reverse("admin:supporters_supporter_change", args=[supporter.pk])
+
+    client.post(url, _supporter_form(supporter.municipality, status="withdrawn"))
+
+    supporter.refresh_from_db()
+    assert supporter.status == Supporter.Status.ACTIVE
+    assert supporter.full_name == "手入力 花子"
+
+
+def test_attendance_page_queries_do_not_grow_with_signups(client, secretariat):
+    session = _past_session(capacity=1000)
+
+    def queries():
+        url = reverse("admin:supporters_trainingsession_attendance", args=[session.pk])
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    regs = RegistrationFactory.create_batch(10, session=session)
+    services.session_attendance_record(
+        session=session, registration_ids=[r.pk for r in regs[:5]], walk_ins=[], actor=None
+    )
+    with_10 = queries()
+    regs = RegistrationFactory.create_batch(190, session=session)
+    services.session_attendance_record(
+        session=session, registration_ids=[r.pk for r in regs[:95]], walk_ins=[], actor=None
+    )
+    services.certificates_issue(session=session, actor=None)
+
+    assert queries() == with_10
+
+
+def test_dashboard_queries_do_not_grow_with_data(client, secretariat):
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("admin:supporters_dashboard")).status_code == 200
+        return len(ctx.captured_queries)
+
+    _make_rows("supporter", 10)
+    with_10 = queries()
+    _make_rows("supporter", 200)
+    _make_rows("trainingsession", 50)
+
+    assert queries() == with_10

@@ -175,3 +175,29 @@ def test_private_session_has_no_signup_page(client):
     session = TrainingSessionFactory(is_public=False)
 
     assert client.get(reverse("supporters:training-signup", args=[session.pk])).status_code == 404
+
+
+def test_calendar_can_be_narrowed_to_one_municipality(client):
+    chizu = MunicipalityFactory(name="智頭町")
+    TrainingSessionFactory(title="智頭の研修", municipality=chizu)
+    TrainingSessionFactory(title="岩美の研修")
+
+    html = client.get(
+        reverse("supporters:training-list") + f"?municipality={chizu.pk}"
+    ).content.decode()
+
+    assert "智頭の研修" in html
+    assert "岩美の研修" not in html
+
+
+def test_rate_limit_counts_the_address_the_proxy_saw(client):
+    SupporterRuleSet.objects.update(signup_limit_per_hour=1)
+    session = TrainingSessionFactory()
+    url = reverse("supporters:training-signup", args=[session.pk])
+
+    client.post(url, _form(session, email="a@example.jp"), HTTP_X_FORWARDED_FOR="1.1.1.1, 9.9.9.9")
+    response = client.post(
+        url, _form(session, email="b@example.jp"), HTTP_X_FORWARDED_FOR="2.2.2.2, 9.9.9.9"
+    )
+
+    assert "短時間に多くの申込がありました" in response.content.decode()
