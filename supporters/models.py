@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.japanese import fold
@@ -237,9 +238,9 @@ class Supporter(models.Model):
     """A registered つながりサポーター. Personal data: visible to the secretariat only."""
 
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        PAUSED = "paused", _("paused")
-        WITHDRAWN = "withdrawn", _("withdrawn")
+        ACTIVE = "active", pgettext_lazy("supporter status", "active")
+        PAUSED = "paused", pgettext_lazy("supporter status", "paused")
+        WITHDRAWN = "withdrawn", pgettext_lazy("supporter status", "withdrawn")
 
     # Who counts towards targets and in the platform's figures.
     COUNTED_STATUSES = (Status.ACTIVE, Status.PAUSED)
