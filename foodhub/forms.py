@@ -119,7 +119,7 @@ class TransferReceiveForm(forms.Form):
 
 class DistributionForm(IdempotentForm):
     site = forms.ModelChoiceField(label=_("site"), queryset=Site.objects.none())
-    recipient = forms.ModelChoiceField(label=_("recipient"), queryset=Recipient.objects.none())
+    recipient = forms.ModelChoiceField(label=_("food recipient"), queryset=Recipient.objects.none())
     distributed_on = forms.DateField(
         label=_("distributed on"), initial=_today, widget=forms.DateInput(attrs={"type": "date"})
     )

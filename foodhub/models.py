@@ -248,8 +248,8 @@ class Recipient(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("recipient")
-        verbose_name_plural = _("recipients")
+        verbose_name = _("food recipient")
+        verbose_name_plural = _("food recipients")
         ordering = ["kind", "name", "reference_code"]
         constraints = [
             # A household is a code, a size and a referring agency — never a name.
@@ -287,7 +287,10 @@ class LiabilityConsent(models.Model):
     """
 
     recipient = models.ForeignKey(
-        Recipient, on_delete=models.PROTECT, related_name="consents", verbose_name=_("recipient")
+        Recipient,
+        on_delete=models.PROTECT,
+        related_name="consents",
+        verbose_name=_("food recipient"),
     )
     agreed_on = models.DateField(_("agreed on"))
     document_reference = models.CharField(_("signed form reference"), max_length=100, blank=True)
@@ -417,7 +420,7 @@ class Distribution(models.Model):
         Recipient,
         on_delete=models.PROTECT,
         related_name="distributions",
-        verbose_name=_("recipient"),
+        verbose_name=_("food recipient"),
     )
     distributed_on = models.DateField(_("distributed on"))
     consent = models.ForeignKey(
