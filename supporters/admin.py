@@ -440,8 +440,27 @@ class RefresherDueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class WithdrawForm(forms.Form):
-    erase = forms.BooleanField(required=False)
+class AttendanceInline(admin.TabularInline):
+    """A supporter's training history (read-only; recorded on the session's attendance page)."""
+
+    model = Attendance
+    fk_name = "supporter"
+    fields = ("session", "walk_in", "certificate_serial", "recorded_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name_plural = gettext_lazy("Training history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("session", "certificate")
+
+    @admin.display(description=gettext_lazy("certificate"))
+    def certificate_serial(self, attendance):
+        certificate = getattr(attendance, "certificate", None)
+        return certificate.serial if certificate else "—"
 
 
 @admin.register(Supporter)
@@ -475,6 +494,7 @@ class SupporterAdmin(ImportMixin, DomainModelAdmin):
     )
     raw_id_fields = ()
     actions = ["pause", "resume", "withdraw", "withdraw_and_erase", "hand_out_badge"]
+    inlines = [AttendanceInline]
 
     def get_queryset(self, request):
         cutoff = selectors.refresher_due_cutoff(timezone.localdate(), selectors.rules_in_force())

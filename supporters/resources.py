@@ -8,6 +8,7 @@ XLSX when openpyxl is installed). Every cell error is reported per row and field
 import datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
 from core.exports import SafeModelResource
@@ -35,10 +36,10 @@ class MunicipalityWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
         name = (value or "").strip()
         if not name:
-            raise ValueError("市町を入力してください。")
+            raise ValueError(_("Please enter the municipality."))
         municipality = Municipality.objects.filter(name=name).first()
         if municipality is None:
-            raise ValueError(f"市町「{name}」は登録されていません。")
+            raise ValueError(_("The municipality “%(name)s” is not registered.") % {"name": name})
         return municipality
 
     def render(self, value, obj=None, **kwargs):
@@ -55,7 +56,10 @@ class DistrictWidget(widgets.Widget):
         town = ((row or {}).get("市町") or "").strip()
         district = SchoolDistrict.objects.filter(name=name, municipality__name=town).first()
         if district is None:
-            raise ValueError(f"中学校区「{name}」は{town or '指定の市町'}にありません。")
+            raise ValueError(
+                _("The school district “%(name)s” is not in “%(town)s”.")
+                % {"name": name, "town": town}
+            )
         return district
 
     def render(self, value, obj=None, **kwargs):
@@ -69,7 +73,7 @@ class YesNoWidget(widgets.Widget):
             return True
         if text in _FALSE:
             return False
-        raise ValueError(f"「{value}」は はい／いいえ で入力してください。")
+        raise ValueError(_("Please write “%(value)s” as はい or いいえ.") % {"value": value})
 
     def render(self, value, obj=None, **kwargs):
         return "はい" if value else "いいえ"
@@ -84,7 +88,10 @@ class AffiliationWidget(widgets.Widget):
             if text in (choice.value, str(choice.label)) or str(choice.label).startswith(text):
                 return choice.value
         allowed = "、".join(str(c.label) for c in Affiliation)
-        raise ValueError(f"所属「{text}」は次のいずれかで入力してください: {allowed}")
+        raise ValueError(
+            _("The affiliation “%(value)s” must be one of: %(allowed)s")
+            % {"value": text, "allowed": allowed}
+        )
 
     def render(self, value, obj=None, **kwargs):
         return str(Affiliation(value).label) if value else ""
@@ -105,14 +112,17 @@ class JapaneseDateWidget(widgets.Widget):
         text = str(value or "").strip()
         if not text:
             if self.required:
-                raise ValueError("日付を入力してください。")
+                raise ValueError(_("Please enter a date."))
             return None
         for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"):
             try:
                 return datetime.datetime.strptime(text, fmt).date()
             except ValueError:
                 continue
-        raise ValueError(f"日付「{text}」が読めません。2024-03-12 の形で入力してください。")
+        raise ValueError(
+            _("The date “%(value)s” cannot be read. Please write it like 2024-03-12.")
+            % {"value": text}
+        )
 
     def render(self, value, obj=None, **kwargs):
         return value.isoformat() if value else ""
@@ -125,7 +135,10 @@ class ConsentWidget(widgets.Widget):
             return None
         text = ConsentText.objects.filter(version=version).first()
         if text is None:
-            raise ValueError(f"同意文の版「{version}」は登録されていません。")
+            raise ValueError(
+                _("The consent text version “%(version)s” is not registered.")
+                % {"version": version}
+            )
         return text
 
     def render(self, value, obj=None, **kwargs):
@@ -200,7 +213,7 @@ class SupporterResource(SafeModelResource):
         errors = dict(import_validation_errors or {})
         if instance.line_name and not instance.receives_line:
             errors.setdefault("line_name", []).append(
-                "LINE名は「LINE受信」が「はい」の場合のみ入力してください。"
+                _("A LINE name is only kept for supporters who receive LINE.")
             )
         super().validate_instance(instance, errors, validate_unique)
 

@@ -506,6 +506,8 @@ def _supporter_form(town, **overrides):
         "consent_text": "",
         "registered_on": "2026-03-31",
         "badge_handed_on": "",
+        "attendances-TOTAL_FORMS": "0",
+        "attendances-INITIAL_FORMS": "0",
         **overrides,
     }
 
@@ -574,3 +576,19 @@ def test_dashboard_queries_do_not_grow_with_data(client, secretariat):
     _make_rows("trainingsession", 50)
 
     assert queries() == with_10
+
+
+def test_supporter_page_shows_training_history_with_certificate(client, secretariat):
+    session = _past_session(title="履歴の研修")
+    registration = RegistrationFactory(session=session)
+    services.session_attendance_record(
+        session=session, registration_ids=[registration.pk], walk_ins=[], actor=None
+    )
+    services.certificates_issue(session=session, actor=None)
+    supporter = Supporter.objects.get()
+
+    html = client.get(
+        reverse("admin:supporters_supporter_change", args=[supporter.pk])
+    ).content.decode()
+
+    assert "受講履歴" in html and "履歴の研修" in html and "第00001号" in html

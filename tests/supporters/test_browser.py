@@ -92,3 +92,19 @@ def test_staff_record_attendance_with_a_walk_in_and_issue_certificates(live_serv
     assert Supporter.objects.filter(last_trained_on=session.starts_at.date()).count() == 2
     came.refresh_from_db()
     assert came.supporter is not None
+
+
+def test_the_dashboard_prints_its_charts_without_the_admin_navigation(live_server, page):
+    StaffFactory(email="jimukyoku@example.jp", roles=[roles.SECRETARIAT])
+
+    page.goto(f"{live_server.url}/admin/supporters/schooldistrict/dashboard/")
+    page.get_by_label("メールアドレス").fill("jimukyoku@example.jp")
+    page.get_by_label("パスワード").fill("correct-horse-battery")
+    page.get_by_role("button", name="ログイン").click()
+    page.locator(".dash").wait_for()
+    page.emulate_media(media="print")
+
+    assert page.get_by_role("heading", name="中学校区ごとのサポーター数と目標").is_visible()
+    assert page.locator(".dash svg").first.is_visible()
+    assert not page.locator("#header").is_visible()
+    assert not page.locator("#nav-sidebar").is_visible()
