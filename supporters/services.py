@@ -426,7 +426,8 @@ def _erase_personal_data(supporter: Supporter) -> None:
     registrations = Registration.objects.filter(supporter=supporter)
     if old_email:
         registrations = registrations | Registration.objects.filter(email__iexact=old_email)
-    for registration in registrations.order_by("pk").select_for_update():
+    registrations = list(registrations.order_by("pk").select_for_update())
+    for registration in registrations:
         registration.full_name = ERASED_NAME
         registration.full_name_kana = ""
         registration.email = _erased_email("registration", registration.pk)
@@ -460,6 +461,14 @@ def _erase_personal_data(supporter: Supporter) -> None:
             content_type=ContentType.objects.get_for_model(SupporterNotice),
             recipient__iexact=old_email,
         ).update(recipient=erased)
+    _erase_admin_log(Supporter, [supporter.pk])
+    _erase_admin_log(Registration, [r.pk for r in registrations])
+    _erase_admin_log(
+        Certificate,
+        list(
+            Certificate.objects.filter(attendance__supporter=supporter).values_list("pk", flat=True)
+        ),
+    )
     supporter.full_name = ERASED_NAME
     supporter.full_name_kana = ""
     supporter.email = ""
@@ -468,6 +477,18 @@ def _erase_personal_data(supporter: Supporter) -> None:
     supporter.line_name = ""
     supporter.affiliation_detail = ""
     supporter.anonymised_at = timezone.now()
+
+
+def _erase_admin_log(model, pks) -> None:
+    """Django's admin log keeps each object's name (object_repr) and changed values; blank them."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    if pks:
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(pk) for pk in pks],
+        ).update(object_repr=ERASED_NAME, change_message="")
 
 
 def refresher_reminders_send(*, on: datetime.date) -> int:

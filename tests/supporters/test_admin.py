@@ -592,3 +592,19 @@ def test_supporter_page_shows_training_history_with_certificate(client, secretar
     ).content.decode()
 
     assert "受講履歴" in html and "履歴の研修" in html and "第00001号" in html
+
+
+def test_erasure_also_blanks_the_names_in_the_admin_log(client, secretariat):
+    from django.contrib.admin.models import LogEntry
+
+    town = MunicipalityFactory()
+    client.post(reverse("admin:supporters_supporter_add"), _supporter_form(town))
+    supporter = Supporter.objects.get()
+    assert LogEntry.objects.filter(object_repr="手入力 花子").exists()
+
+    client.post(
+        reverse("admin:supporters_supporter_changelist"),
+        {"action": "withdraw_and_erase", "_selected_action": [supporter.pk]},
+    )
+
+    assert not LogEntry.objects.filter(object_repr__contains="花子").exists()
