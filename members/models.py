@@ -145,8 +145,8 @@ class ActivityField(models.Model):
 class Organisation(models.Model):
     """An organisation known to the platform (never an individual)."""
 
-    name = models.CharField(_("name"), max_length=200)
-    name_kana = models.CharField(_("name (kana)"), max_length=300, blank=True)
+    name = models.CharField(_("organisation name"), max_length=200)
+    name_kana = models.CharField(_("organisation name (kana)"), max_length=300, blank=True)
     organisation_type = models.CharField(
         _("organisation type"),
         max_length=30,
@@ -345,8 +345,8 @@ class Application(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )
     # What the applicant states (別紙1).
-    name = models.CharField(_("name"), max_length=200)
-    name_kana = models.CharField(_("name (kana)"), max_length=300)
+    name = models.CharField(_("organisation name"), max_length=200)
+    name_kana = models.CharField(_("organisation name (kana)"), max_length=300)
     organisation_type = models.CharField(
         _("organisation type"), max_length=30, choices=OrganisationType.choices
     )
@@ -785,8 +785,8 @@ class Prospect(models.Model):
         JOINED = "joined", _("joined")
         DECLINED = "declined", _("declined")
 
-    name = models.CharField(_("name"), max_length=200)
-    name_kana = models.CharField(_("name (kana)"), max_length=300, blank=True)
+    name = models.CharField(_("organisation name"), max_length=200)
+    name_kana = models.CharField(_("organisation name (kana)"), max_length=300, blank=True)
     organisation_type = models.CharField(
         _("organisation type"), max_length=30, choices=OrganisationType.choices, blank=True
     )

@@ -92,6 +92,74 @@ def contact_record(*, organisation, occurred_on, kind, note="", actor=None) -> C
     return event
 
 
+# --- Reminders to the secretariat ---------------------------------------------------------
+
+
+def _secretariat_recipients() -> list[str]:
+    from django.contrib.auth import get_user_model
+
+    from core import roles
+
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=roles.SECRETARIAT, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def no_contact_reminders_send(*, today) -> int:
+    """Remind the secretariat, once per organisation and contact baseline, of 一般団体 nearing
+    the no-contact period. Never changes a membership. Returns how many e-mails were sent."""
+    from core.notifications import notify
+
+    from .selectors import general_members_nearing_no_contact
+
+    sent = 0
+    recipients = _secretariat_recipients()
+    for organisation in general_members_nearing_no_contact(today=today):
+        for recipient in recipients:
+            sent += notify(
+                purpose="members.no_contact_reminder",
+                target=organisation,
+                period=f"due-{organisation.due_on.isoformat()}",
+                recipient=recipient,
+                subject=_("[%(platform)s] No contact with %(name)s since %(date)s")
+                % {
+                    "platform": settings.PLATFORM_NAME,
+                    "name": organisation.name,
+                    "date": format_date(organisation.contact_baseline),
+                },
+                template_name="members/email/no_contact_reminder.txt",
+                context={"due_on": organisation.due_on},
+            )
+    return sent
+
+
+def applications_waiting_remind(*, today) -> int:
+    """Remind the secretariat once a day of each application still waiting for review."""
+    from core.notifications import notify
+
+    sent = 0
+    recipients = _secretariat_recipients()
+    waiting = Application.objects.filter(status=Application.Status.SUBMITTED).order_by("pk")
+    for application in waiting:
+        for recipient in recipients:
+            sent += notify(
+                purpose="members.application_waiting",
+                target=application,
+                period=today.isoformat(),
+                recipient=recipient,
+                subject=_("[%(platform)s] Application %(reference)s is waiting for review")
+                % {"platform": settings.PLATFORM_NAME, "reference": application.reference},
+                template_name="members/email/application_waiting.txt",
+                context={"application": application},
+            )
+    return sent
+
+
 # --- Membership lifecycle --------------------------------------------------------------------
 
 

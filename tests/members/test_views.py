@@ -197,3 +197,31 @@ def test_someone_without_a_contact_account_cannot_see_the_portal(client):
 
     client.force_login(UserFactory())
     assert client.get(reverse("members:my-organisation")).status_code == 403
+
+
+def test_the_directory_issues_a_constant_number_of_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    field = ActivityField.objects.first()
+
+    def make(n):
+        for _ in range(n):
+            membership = MembershipFactory()
+            membership.organisation.activity_fields.add(field)
+            membership.organisation.active_municipalities.add(membership.organisation.municipality)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("members:directory"), {"q": "てすと"})
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    make(10)
+    with_10 = count()
+    make(40)  # the page shows 50; more rows than a page only adds pages
+    with_50 = count()
+    make(150)
+    with_200 = count()
+
+    assert with_10 == with_50 == with_200

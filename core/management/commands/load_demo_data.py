@@ -13,7 +13,7 @@ from core.models import Municipality, User
 from council.models import Council
 from foodhub import demo as foodhub_demo
 from foodhub.models import Site
-from members.models import Membership, Organisation
+from members.models import Membership, Organisation, OrganisationType
 from supporters import demo as supporters_demo
 from supporters.models import Supporter
 
@@ -140,7 +140,12 @@ class Command(BaseCommand):
 
     def _member(self, name, kana, municipality, tier):
         organisation, _ = Organisation.objects.get_or_create(
-            name=name, defaults={"name_kana": kana, "municipality": municipality}
+            name=name,
+            defaults={
+                "name_kana": kana,
+                "municipality": municipality,
+                "organisation_type": _organisation_type(name),
+            },
         )
         if not organisation.memberships.active().exists():
             Membership.objects.create(organisation=organisation, tier=tier, started_on=FOUNDED_ON)
@@ -162,3 +167,26 @@ class Command(BaseCommand):
         EmailAddress.objects.get_or_create(
             user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True}
         )
+
+
+# The kind of body, read from the name (for the demo's founding 幹事団体 and samples only).
+_TYPE_BY_NAME = [
+    ("社会福祉協議会", OrganisationType.SOCIAL_WELFARE_COUNCIL),
+    ("特定非営利活動法人", OrganisationType.NPO),
+    ("NPO法人", OrganisationType.NPO),
+    ("社会福祉法人", OrganisationType.SOCIAL_WELFARE_CORPORATION),
+    ("一般社団法人", OrganisationType.GENERAL_ASSOCIATION),
+    ("合同会社", OrganisationType.COMPANY),
+    ("協同組合", OrganisationType.COOPERATIVE),
+    ("教育委員会", OrganisationType.PUBLIC_BODY),
+    ("日本司法支援センター", OrganisationType.PUBLIC_BODY),
+]
+
+
+def _organisation_type(name):
+    if name == "鳥取県":
+        return OrganisationType.PUBLIC_BODY
+    for marker, kind in _TYPE_BY_NAME:
+        if marker in name:
+            return kind
+    return OrganisationType.OTHER

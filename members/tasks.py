@@ -1,0 +1,19 @@
+"""Thin Celery tasks: call a service. Every reminder goes through core.notifications.notify."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from . import services
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def no_contact_reminder_task() -> int:
+    """Daily (django-celery-beat): remind the secretariat of 一般団体 nearing the no-contact
+    ground (規約第6条(1)). It only reminds; expulsion needs a resolution (第9条(3))."""
+    return services.no_contact_reminders_send(today=timezone.localdate())
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def applications_waiting_reminder_task() -> int:
+    """Daily: remind the secretariat of applications waiting for review."""
+    return services.applications_waiting_remind(today=timezone.localdate())

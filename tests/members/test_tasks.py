@@ -1,0 +1,90 @@
+import datetime
+
+import pytest
+from django_celery_beat.models import PeriodicTask
+
+from core import roles
+from members import services, tasks
+from members.models import Membership
+from tests.factories import MembershipFactory, StaffFactory
+
+from .factories import ApplicationFactory, SteeringMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+LAST_CONTACT = datetime.date(2025, 1, 1)  # one year later: 2026-01-01; reminders from 2025-12-02
+
+
+@pytest.fixture
+def secretariat():
+    return StaffFactory(roles=[roles.SECRETARIAT], email="jimukyoku@example.jp")
+
+
+def _general(last_contact=LAST_CONTACT):
+    return MembershipFactory(
+        started_on=datetime.date(2024, 4, 1), organisation__last_contact_on=last_contact
+    )
+
+
+def test_reminders_start_thirty_days_before_one_year_without_contact(secretariat, mailoutbox):
+    membership = _general()
+
+    assert services.no_contact_reminders_send(today=datetime.date(2025, 12, 1)) == 0
+    assert services.no_contact_reminders_send(today=datetime.date(2025, 12, 2)) == 1
+
+    assert mailoutbox[0].to == ["jimukyoku@example.jp"]
+    assert membership.organisation.name in mailoutbox[0].subject
+    assert "2026年1月1日" in mailoutbox[0].body
+
+
+def test_the_reminder_is_sent_once_and_never_expels(secretariat, mailoutbox):
+    membership = _general()
+
+    for day in range(2, 31):
+        services.no_contact_reminders_send(today=datetime.date(2025, 12, day))
+    services.no_contact_reminders_send(today=datetime.date(2026, 2, 1))
+
+    assert len(mailoutbox) == 1
+    assert Membership.objects.active().filter(pk=membership.pk).exists()
+
+
+def test_a_new_contact_resets_the_clock(secretariat, mailoutbox):
+    membership = _general()
+    services.no_contact_reminders_send(today=datetime.date(2025, 12, 2))
+    services.contact_record(
+        organisation=membership.organisation,
+        occurred_on=datetime.date(2025, 12, 10),
+        kind="reply",
+        actor=secretariat,
+    )
+
+    assert services.no_contact_reminders_send(today=datetime.date(2025, 12, 11)) == 0
+    assert services.no_contact_reminders_send(today=datetime.date(2026, 11, 10)) == 1
+    assert len(mailoutbox) == 2
+
+
+def test_steering_members_and_former_members_are_not_reminded(secretariat, mailoutbox):
+    SteeringMembershipFactory(organisation__last_contact_on=LAST_CONTACT)
+    MembershipFactory(
+        ended_on=datetime.date(2025, 3, 1), organisation__last_contact_on=LAST_CONTACT
+    )
+
+    assert services.no_contact_reminders_send(today=datetime.date(2026, 6, 1)) == 0
+
+
+def test_without_any_contact_the_joining_date_counts(secretariat, mailoutbox):
+    MembershipFactory(started_on=datetime.date(2025, 4, 1))
+
+    assert services.no_contact_reminders_send(today=datetime.date(2026, 3, 1)) == 0
+    assert services.no_contact_reminders_send(today=datetime.date(2026, 3, 2)) == 1
+
+
+def test_the_daily_tasks_are_scheduled_and_run(secretariat, mailoutbox):
+    names = set(PeriodicTask.objects.values_list("task", flat=True))
+    assert "members.tasks.no_contact_reminder_task" in names
+    assert "members.tasks.applications_waiting_reminder_task" in names
+    ApplicationFactory()
+
+    assert tasks.applications_waiting_reminder_task.delay().get() == 1
+    assert tasks.applications_waiting_reminder_task.delay().get() == 0
+    assert tasks.no_contact_reminder_task.delay().get() == 0
