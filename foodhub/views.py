@@ -6,6 +6,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,8 @@ from core.pdf import JapaneseFontMissing, render_pdf
 
 from . import forms, selectors, services
 from .models import Distribution, LedgerEntry, Lot, Recipient, Site, Transfer, Zone
+
+LOTS_PER_PAGE = 200
 
 
 class StaffView(LoginRequiredMixin, PermissionRequiredMixin, View):
@@ -53,12 +56,13 @@ class StockView(StaffView):
         site_id = request.GET.get("site")
         if site_id and site_id.isdigit():
             lots = lots.filter(site_id=site_id)
+        page = Paginator(lots, LOTS_PER_PAGE).get_page(request.GET.get("page"))
         return render(
             request,
             "foodhub/stock.html",
             {
                 "by_zone": selectors.stock_by_site_zone(request.user),
-                "lots": lots[:500],
+                "lots": page,
                 "sites": selectors.site_list_for_user(request.user),
                 "today": today,
                 "transfers": selectors.transfer_list_for_user(request.user).filter(

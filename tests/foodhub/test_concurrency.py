@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+import uuid
 from decimal import Decimal
 
 import pytest
@@ -24,7 +25,7 @@ from .factories import (
 
 
 @requires_postgres()
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_operators_taking_the_last_10_kg_at_once_one_succeeds_one_is_told():
     hub = site_with_zones()
     staff = secretariat()
@@ -66,3 +67,42 @@ def test_two_operators_taking_the_last_10_kg_at_once_one_succeeds_one_is_told():
     assert LedgerEntry.objects.filter(kind="distribution").count() == 1
     call_command("foodhub_check_ledger")
     assert Lot.objects.filter(kg__lt=0).count() == 0
+
+
+@requires_postgres()
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_double_click_arriving_as_two_concurrent_requests_records_once():
+    hub = site_with_zones()
+    staff = secretariat()
+    item = ItemFactory()
+    receive(hub, item, 30, actor=staff, expiry=datetime.date(2027, 1, 1))
+    recipient = consented(RecipientFactory(site=hub), actor=staff)
+    key = uuid.uuid4()
+    start = threading.Barrier(2)
+    results = []
+
+    def submit():
+        try:
+            start.wait()
+            distribution = services.distribution_create(
+                site=hub,
+                recipient=recipient,
+                distributed_on=datetime.date(2026, 11, 20),
+                requests=[services.PickRequest(item=item, kg=Decimal(10))],
+                actor=staff,
+                idempotency_key=key,
+            )
+            results.append(distribution.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert len(results) == 2 and results[0] == results[1]
+    assert Distribution.objects.count() == 1
+    assert Lot.objects.get().kg == Decimal(20)
+    call_command("foodhub_check_ledger")

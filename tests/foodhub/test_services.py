@@ -20,6 +20,7 @@ from foodhub.models import (
     Zone,
 )
 from foodhub.selectors import ledger_mismatches
+from tests.conftest import requires_postgres
 from tests.factories import SiteFactory
 
 from .factories import (
@@ -577,3 +578,22 @@ def test_a_household_is_a_reference_code_never_a_name(hub):
 
 def test_a_site_from_the_shared_factory_still_works():
     assert SiteFactory().zones.count() == 0
+
+
+def test_the_database_refuses_to_change_a_ledger_entry(hub, staff):
+    receive(hub, ItemFactory(), 1, actor=staff, expiry=datetime.date(2027, 1, 1))
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerEntry.objects.update(kg_delta=Decimal(100))  # bypasses the model's save()
+
+    assert LedgerEntry.objects.get().kg_delta == Decimal(1)
+
+
+@requires_postgres()
+def test_postgresql_also_refuses_to_delete_a_ledger_entry(hub, staff):
+    receive(hub, ItemFactory(), 1, actor=staff, expiry=datetime.date(2027, 1, 1))
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LedgerEntry.objects.all().delete()  # bypasses the model's delete()
+
+    assert LedgerEntry.objects.count() == 1
