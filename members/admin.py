@@ -21,6 +21,7 @@ from core.pdf import JapaneseFontMissing, render_pdf
 
 from . import selectors, services
 from .models import (
+    PUBLISHABLE_FIELDS,
     ActivityField,
     AgendaItem,
     Application,
@@ -157,6 +158,20 @@ class ContactInviteForm(forms.Form):
     first_name = forms.CharField(label=gettext_lazy("first name"), required=False)
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    website = forms.URLField(label=gettext_lazy("website"), required=False, assume_scheme="https")
+    public_fields = forms.MultipleChoiceField(
+        label=gettext_lazy("fields shown in the public directory"),
+        choices=PUBLISHABLE_FIELDS,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = Organisation
+        fields = "__all__"
+
+
 class CurrentTierFilter(admin.SimpleListFilter):
     title = gettext_lazy("tier")
     parameter_name = "current_tier"
@@ -174,6 +189,7 @@ class CurrentTierFilter(admin.SimpleListFilter):
 
 @admin.register(Organisation)
 class OrganisationAdmin(ImportMixin, DomainModelAdmin):
+    form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
     import_resource_classes = [RegisterImportResource]
     formfield_overrides = URL_FIELDS
@@ -694,7 +710,7 @@ class AttendanceInline(admin.TabularInline):
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
-        fields = ("kind", "title", "held_on", "place", "chair", "minutes_note")
+        fields = ("kind", "title", "held_on", "place", "chair", "guests", "minutes_note")
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
@@ -719,6 +735,7 @@ class MeetingAdmin(DomainModelAdmin):
         "rule_set",
         "notice_sent_at",
         "chair",
+        "guests",
         "quorum_text",
         "minutes_note",
         "minutes_link",
@@ -760,12 +777,14 @@ class MeetingAdmin(DomainModelAdmin):
             obj.pk = created.pk
             obj.rule_set = created.rule_set
             obj.created_at = created.created_at
-            Meeting.objects.filter(pk=obj.pk).update(minutes_note=obj.minutes_note)
+            Meeting.objects.filter(pk=obj.pk).update(
+                guests=obj.guests, minutes_note=obj.minutes_note
+            )
             return
         chair_changed = "chair" in form.changed_data
         chair = obj.chair
         Meeting.objects.filter(pk=obj.pk).update(
-            title=obj.title, place=obj.place, minutes_note=obj.minutes_note
+            title=obj.title, place=obj.place, guests=obj.guests, minutes_note=obj.minutes_note
         )
         if chair_changed:
             try:

@@ -610,6 +610,11 @@ class Meeting(models.Model):
         related_name="+",
         verbose_name=_("chair"),
     )
+    guests = models.TextField(
+        _("others asked to attend (no vote)"),
+        blank=True,
+        help_text=_("規約第10条3: people other than steering members asked to attend."),
+    )
     notice_sent_at = models.DateTimeField(_("notice sent at"), null=True, blank=True)
     minutes_note = models.TextField(_("notes for the minutes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -818,11 +818,7 @@ def item_decide(*, item, actor) -> AgendaItem:
     """
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
-        item = (
-            AgendaItem.objects.select_for_update()
-            .select_related("meeting", "subject")
-            .get(pk=item.pk)
-        )
+        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
         item.meeting = meeting
         if item.outcome != AgendaItem.Outcome.PENDING:
             raise ValidationError(_("This item has already been decided."))

@@ -171,3 +171,79 @@ def test_an_unlinked_application_with_a_registered_name_must_be_linked_first(sta
 
     with pytest.raises(ValidationError, match="紐付け"):
         services.application_approve(application=application, actor=staff)
+
+
+def test_a_withdrawal_notice_applied_strikes_the_member_off(staff):
+    membership = MembershipFactory()
+    notice = services.notice_submit(
+        organisation=membership.organisation,
+        kind="withdrawal",
+        reason="活動終了のため",
+        effective_on=datetime.date(2026, 3, 31),
+        actor=None,
+    )
+
+    services.notice_apply(notice=notice, actor=staff)
+
+    membership.refresh_from_db()
+    assert membership.ended_on == datetime.date(2026, 3, 31)
+    assert membership.end_reason == Membership.EndReason.WITHDRAWN
+    assert membership.end_note == "活動終了のため"
+    with pytest.raises(ValidationError, match="処理済み"):
+        services.notice_apply(notice=notice, actor=staff)
+
+
+def test_a_second_pending_notice_of_the_same_kind_is_refused(staff):
+    membership = MembershipFactory()
+    services.notice_submit(
+        organisation=membership.organisation, kind="change", changes={"phone": "1"}, actor=None
+    )
+
+    with pytest.raises(ValidationError, match="確認待ち"):
+        services.notice_submit(
+            organisation=membership.organisation, kind="change", changes={"phone": "2"}, actor=None
+        )
+
+
+def test_a_declined_notice_needs_a_reason_and_changes_nothing(staff):
+    membership = MembershipFactory(organisation__phone="0857-00-0000")
+    notice = services.notice_submit(
+        organisation=membership.organisation,
+        kind="change",
+        changes={"phone": "0857-99-9999"},
+        actor=None,
+    )
+    with pytest.raises(ValidationError):
+        services.notice_decline(notice=notice, actor=staff, reason="")
+
+    services.notice_decline(notice=notice, actor=staff, reason="内容を確認できません")
+
+    membership.organisation.refresh_from_db()
+    assert membership.organisation.phone == "0857-00-0000"
+
+
+def test_a_steering_member_cannot_file_a_withdrawal_notice(staff):
+    membership = SteeringMembershipFactory()
+
+    with pytest.raises(ValidationError, match="決議"):
+        services.notice_submit(
+            organisation=membership.organisation, kind="withdrawal", reason="x", actor=None
+        )
+
+
+def test_an_application_for_a_public_body_is_refused_by_the_database():
+    with pytest.raises(IntegrityError):
+        ApplicationFactory(organisation_type=OrganisationType.PUBLIC_BODY)
+
+
+def test_a_change_notice_moves_the_last_contact_date(staff):
+    membership = MembershipFactory()
+    notice = services.notice_submit(
+        organisation=membership.organisation, kind="change", changes={"phone": "1"}, actor=None
+    )
+
+    services.notice_apply(notice=notice, actor=staff)
+
+    membership.organisation.refresh_from_db()
+    assert membership.organisation.last_contact_on is not None
+    assert membership.organisation.contact_events.get().kind == "notice"

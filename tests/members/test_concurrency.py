@@ -1,0 +1,79 @@
+"""Races the database must settle (PostgreSQL: SQLite serialises writers anyway)."""
+
+import threading
+import uuid
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from members import services
+from members.models import Application, Membership, OrganisationType
+from tests.conftest import requires_postgres
+from tests.factories import StaffFactory
+
+from .factories import ApplicationFactory
+
+pytestmark = [
+    requires_postgres(),
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _race(target, n=2):
+    barrier = threading.Barrier(n)
+    outcomes = []
+
+    def run():
+        try:
+            barrier.wait()
+            outcomes.append(target())
+        except ValidationError as exc:
+            outcomes.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def test_two_secretaries_approving_at_once_make_one_membership():
+    staff = StaffFactory()
+    application = ApplicationFactory()
+
+    outcomes = _race(lambda: services.application_approve(application=application, actor=staff))
+
+    assert sum(isinstance(o, Membership) for o in outcomes) == 1
+    assert sum(isinstance(o, ValidationError) for o in outcomes) == 1
+    assert Membership.objects.count() == 1
+
+
+def test_a_double_submitted_form_makes_one_application():
+    token = uuid.uuid4()
+    data = {
+        "name": "NPO法人にじゅう",
+        "name_kana": "にじゅう",
+        "organisation_type": OrganisationType.NPO,
+        "representative_name": "代表",
+        "contact_name": "担当",
+        "postal_code": "680-0001",
+        "address": "鳥取市",
+        "phone": "0857-00-0000",
+        "email": "nijuu@example.jp",
+        "activity_summary": "居場所",
+        "declares_isolation_activity": True,
+        "declares_no_antisocial_ties": True,
+        "declares_agreement": True,
+    }
+
+    outcomes = _race(
+        lambda: services.application_submit(data=dict(data), submission_token=token), n=4
+    )
+
+    assert Application.objects.count() == 1
+    assert sum(1 for _app, created in outcomes if created) == 1
