@@ -8,6 +8,7 @@ a lot's entries equals the lot's stock (checked by `manage.py foodhub_check_ledg
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -278,6 +279,21 @@ class Recipient(models.Model):
             )
         )
         super().save(*args, **kwargs)
+
+    def clean(self):
+        # The same rule as the check constraint, as form errors next to the fields.
+        if self.kind == self.Kind.HOUSEHOLD:
+            errors = {}
+            if self.name:
+                errors["name"] = _("A household in need is recorded without a name.")
+            if not self.reference_code:
+                errors["reference_code"] = _("Enter the household's reference code.")
+            if not self.household_size:
+                errors["household_size"] = _("Enter the household size.")
+            if errors:
+                raise ValidationError(errors)
+        elif not self.name:
+            raise ValidationError({"name": _("Enter the name.")})
 
 
 class LiabilityConsent(models.Model):

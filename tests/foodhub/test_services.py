@@ -597,3 +597,13 @@ def test_postgresql_also_refuses_to_delete_a_ledger_entry(hub, staff):
         LedgerEntry.objects.all().delete()  # bypasses the model's delete()
 
     assert LedgerEntry.objects.count() == 1
+
+
+def test_stock_movements_cannot_be_dated_in_the_future(hub, staff, cafeteria):
+    item = ItemFactory()
+    today = datetime.date.today()
+    receive(hub, item, 5, actor=staff, expiry=datetime.date(2027, 6, 1), received_on=today)
+
+    with pytest.raises(ValidationError, match="未来"):
+        _give(hub, cafeteria, 1, actor=staff, item=item, on=today + datetime.timedelta(days=1))
+    _give(hub, cafeteria, 1, actor=staff, item=item, on=today)

@@ -1,0 +1,126 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from foodhub.models import LedgerEntry, Recipient
+
+from .factories import (
+    ItemFactory,
+    RecipientFactory,
+    operator_of,
+    receive,
+    secretariat,
+    site_with_zones,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def hubs():
+    return site_with_zones(name="ハブ拠点 八頭町"), site_with_zones(name="ハブ拠点 香美町")
+
+
+def test_hub_operators_see_only_their_sites_in_the_admin_and_the_secretariat_sees_all(client, hubs):
+    own, other = hubs
+    staff = secretariat()
+    RecipientFactory(site=own, name="やず地域食堂")
+    RecipientFactory(site=other, name="かみ地域食堂")
+    receive(own, ItemFactory(name="やずの米"), 5, actor=staff, expiry=datetime.date(2027, 1, 1))
+    receive(other, ItemFactory(name="かみの米"), 5, actor=staff, expiry=datetime.date(2027, 1, 1))
+
+    client.force_login(operator_of(own))
+    pages = {
+        name: client.get(reverse(f"admin:foodhub_{name}_changelist")).content.decode()
+        for name in ("site", "recipient", "ledgerentry", "lot", "donation")
+    }
+    assert "ハブ拠点 八頭町" in pages["site"] and "ハブ拠点 香美町" not in pages["site"]
+    assert "やず地域食堂" in pages["recipient"] and "かみ地域食堂" not in pages["recipient"]
+    assert "やずの米" in pages["ledgerentry"] and "かみの米" not in pages["ledgerentry"]
+    assert "かみの米" not in pages["lot"]
+
+    client.force_login(staff)
+    lots = client.get(reverse("admin:foodhub_lot_changelist")).content.decode()
+    assert "やずの米" in lots and "かみの米" in lots
+
+
+def test_the_ledger_cannot_be_added_to_changed_or_deleted_in_the_admin(client, hubs):
+    staff = secretariat()
+    receive(hubs[0], ItemFactory(), 5, actor=staff, expiry=datetime.date(2027, 1, 1))
+    entry = LedgerEntry.objects.get()
+    client.force_login(staff)
+
+    assert client.get(reverse("admin:foodhub_ledgerentry_add")).status_code == 403
+    assert (
+        client.post(reverse("admin:foodhub_ledgerentry_delete", args=[entry.pk])).status_code == 403
+    )
+    page = client.get(reverse("admin:foodhub_ledgerentry_change", args=[entry.pk]))
+    assert 'name="_save"' not in page.content.decode()
+
+
+def test_the_dispose_expired_action_disposes_through_the_service(client, hubs):
+    staff = secretariat()
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    expired = receive(
+        hubs[0],
+        ItemFactory(),
+        5,
+        actor=staff,
+        expiry=yesterday,
+        received_on=yesterday - datetime.timedelta(days=3),
+    )
+    fresh = receive(
+        hubs[0], ItemFactory(), 5, actor=staff, expiry=datetime.date.today(), received_on=yesterday
+    )
+    client.force_login(staff)
+
+    response = client.post(
+        reverse("admin:foodhub_lot_changelist"),
+        {"action": "dispose_expired", "_selected_action": [expired.pk, fresh.pk]},
+        follow=True,
+    )
+
+    assert "1件のロットを廃棄しました。" in response.content.decode()
+    expired.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (expired.kg, fresh.kg) == (0, Decimal(5))
+    assert LedgerEntry.objects.filter(kind="disposal").count() == 1
+
+
+def test_admin_search_ignores_width_and_kana(client):
+    ItemFactory(name="レトルトカレー（中辛）")
+    ItemFactory(name="ツナ缶")
+    client.force_login(secretariat())
+
+    page = client.get(reverse("admin:foodhub_item_changelist"), {"q": "ｶﾚｰ"}).content.decode()
+
+    assert "レトルトカレー（中辛）" in page
+    assert "ツナ缶" not in page
+
+
+def test_a_household_entered_with_a_name_is_refused_next_to_the_field(client, hubs):
+    client.force_login(secretariat())
+    data = {
+        "kind": "household",
+        "site": hubs[0].pk,
+        "municipality": hubs[0].municipality.pk,
+        "name": "山田 太郎",
+        "running_organisation": "",
+        "reference_code": "R8-0100",
+        "household_size": "3",
+        "referring_agency": "社会福祉協議会",
+        "consents-TOTAL_FORMS": "0",
+        "consents-INITIAL_FORMS": "0",
+        "consents-MIN_NUM_FORMS": "0",
+        "consents-MAX_NUM_FORMS": "1000",
+    }
+
+    response = client.post(reverse("admin:foodhub_recipient_add"), data)
+
+    assert response.status_code == 200
+    assert "生活困窮世帯は氏名を記録しません。" in response.content.decode()
+    assert not Recipient.objects.exists()
+    client.post(reverse("admin:foodhub_recipient_add"), {**data, "name": ""})
+    assert Recipient.objects.get().reference_code == "R8-0100"
