@@ -169,7 +169,24 @@ class OrganisationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = "__all__"
+        fields = (
+            "name",
+            "name_kana",
+            "organisation_type",
+            "representative_name",
+            "contact_name",
+            "postal_code",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "municipality",
+            "active_municipalities",
+            "activity_fields",
+            "activity_summary",
+            "strengths",
+            "public_fields",
+        )
 
 
 class CurrentTierFilter(admin.SimpleListFilter):
