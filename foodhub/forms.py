@@ -31,7 +31,11 @@ def _lots_for(user):
 
 
 class DonationForm(IdempotentForm):
-    donor = forms.ModelChoiceField(label=_("donor"), queryset=Donor.objects.order_by("name_kana"))
+    donor = forms.ModelChoiceField(
+        label=_("donor"),
+        queryset=Donor.objects.order_by("name_kana"),
+        widget=forms.Select(attrs={"autofocus": True}),
+    )
     site = forms.ModelChoiceField(label=_("site"), queryset=Site.objects.none())
     received_on = forms.DateField(
         label=_("received on"), initial=_today, widget=forms.DateInput(attrs={"type": "date"})

@@ -670,6 +670,8 @@ def stocktake_record(
     _not_in_future(counted_on, "counted_on")
     if not counts:
         raise ValidationError(_("Count at least one lot."))
+    if len({count.lot.pk for count in counts}) != len(counts):
+        raise ValidationError(_("Each lot can be counted only once in a stocktake."))
     for count in counts:
         if (
             count.counted_kg is None

@@ -607,3 +607,18 @@ def test_stock_movements_cannot_be_dated_in_the_future(hub, staff, cafeteria):
     with pytest.raises(ValidationError, match="未来"):
         _give(hub, cafeteria, 1, actor=staff, item=item, on=today + datetime.timedelta(days=1))
     _give(hub, cafeteria, 1, actor=staff, item=item, on=today)
+
+
+def test_a_lot_counted_twice_in_one_stocktake_is_refused(hub, staff):
+    lot = receive(hub, ItemFactory(), 10, actor=staff, expiry=datetime.date(2027, 1, 1))
+
+    with pytest.raises(ValidationError, match="1回"):
+        services.stocktake_record(
+            site=hub,
+            counted_on=NOV_20,
+            actor=staff,
+            counts=[
+                services.StockCount(lot, Decimal(10), 10),
+                services.StockCount(lot, Decimal(9), 10, "再計量"),
+            ],
+        )
