@@ -76,3 +76,23 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test must use serialized_rollback.
+
+    Migrations create data (role groups, rule sets, schedules) that a transactional test's flush
+    wipes. serialized_rollback restores it, but only works if no test flushes without it: such a
+    flush re-creates content types, and the next restore then collides with them on PostgreSQL.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            raise pytest.UsageError(
+                f"{item.nodeid}: use @pytest.mark.django_db(transaction=True, "
+                "serialized_rollback=True) (see tests/conftest.py)"
+            )

@@ -72,7 +72,7 @@ def celery_worker_process(settings):
         print(output)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_real_worker_renders_the_platform_summary(celery_worker_process):
     document = platform_summary_create(actor=None)
 
