@@ -70,6 +70,21 @@ def _today():
     return timezone.localdate()
 
 
+def _audit(instance, code: str, actor=None):
+    """Label the history row the next save writes with who acted and a dotted action code
+    (ids only, never personal data): e.g. members.membership.expelled."""
+    instance._change_reason = code
+    if actor is not None:
+        instance._history_user = actor
+    return instance
+
+
+def _membership_create(*, code: str, actor=None, **fields) -> Membership:
+    membership = _audit(Membership(**fields), code, actor)
+    membership.save()
+    return membership
+
+
 # --- Contact tracking ------------------------------------------------------------------------
 
 
@@ -171,7 +186,9 @@ def _lock_active_membership(organisation) -> Membership | None:
     )
 
 
-def _end_membership(membership, *, on, reason, ground="", note="", item=None) -> Membership:
+def _end_membership(
+    membership, *, on, reason, ground="", note="", item=None, actor=None
+) -> Membership:
     if on < membership.started_on:
         raise ValidationError(
             _("A membership cannot end (%(end)s) before it started (%(start)s).")
@@ -182,6 +199,7 @@ def _end_membership(membership, *, on, reason, ground="", note="", item=None) ->
     membership.expulsion_ground = ground
     membership.end_note = note
     membership.ended_by_item = item
+    _audit(membership, f"members.membership.{reason}", actor)
     membership.save()
     return membership
 
@@ -206,8 +224,12 @@ def membership_register_directly(
         Organisation.objects.select_for_update().get(pk=organisation.pk)
         if _lock_active_membership(organisation) is not None:
             raise ValidationError(_("This organisation is already a member."))
-        return Membership.objects.create(
-            organisation=organisation, tier=tier, started_on=started_on
+        return _membership_create(
+            code="members.membership.registered_directly",
+            actor=actor,
+            organisation=organisation,
+            tier=tier,
+            started_on=started_on,
         )
 
 
@@ -222,7 +244,9 @@ def membership_withdraw(*, membership, on, note="", actor) -> Membership:
         locked = _lock_active_membership(membership.organisation)
         if locked is None or locked.pk != membership.pk:
             raise ValidationError(_("This membership has already ended."))
-        return _end_membership(locked, on=on, reason=Membership.EndReason.WITHDRAWN, note=note)
+        return _end_membership(
+            locked, on=on, reason=Membership.EndReason.WITHDRAWN, note=note, actor=actor
+        )
 
 
 # --- Applications (要領第2条, 第5条) -----------------------------------------------------------
@@ -273,7 +297,7 @@ def application_submit(
             application = Application(reference=_new_reference(), **data)
             if submission_token is not None:
                 application.submission_token = submission_token
-            application.save()
+            _audit(application, "members.application.submitted").save()
             application.active_municipalities.set(active_municipalities)
             application.activity_fields.set(activity_fields)
             _mail_after_commit(
@@ -348,7 +372,9 @@ def application_approve(*, application, actor, reason="", on=None) -> Membership
         organisation.save()
         organisation.active_municipalities.set(application.active_municipalities.all())
         organisation.activity_fields.set(application.activity_fields.all())
-        membership = Membership.objects.create(
+        membership = _membership_create(
+            code="members.membership.admitted",
+            actor=actor,
             organisation=organisation,
             tier=Membership.Tier.GENERAL,
             started_on=on,
@@ -359,7 +385,7 @@ def application_approve(*, application, actor, reason="", on=None) -> Membership
         application.decided_on = on
         application.decided_by = actor
         application.decision_reason = reason or _("Approved.")
-        application.save()
+        _audit(application, "members.application.approved", actor).save()
         _mail_after_commit(
             to=application.email,
             subject=_("[%(platform)s] Your application has been approved (%(reference)s)")
@@ -381,7 +407,7 @@ def application_reject(*, application, actor, reason, on=None) -> Application:
         application.decided_on = on or _today()
         application.decided_by = actor
         application.decision_reason = reason
-        application.save()
+        _audit(application, "members.application.rejected", actor).save()
         _mail_after_commit(
             to=application.email,
             subject=_("[%(platform)s] The result of your application (%(reference)s)")
@@ -430,7 +456,12 @@ def contact_invite(*, organisation, email, first_name="", last_name="", actor):
             subject=_("[%(platform)s] Your account for %(organisation)s")
             % {"platform": settings.PLATFORM_NAME, "organisation": organisation.name},
             template_name="members/email/contact_invite.txt",
-            context={"organisation": organisation, "user": user, "link": link},
+            context={
+                "organisation": organisation,
+                "user": user,
+                "link": link,
+                "portal": settings.SITE_URL.rstrip("/") + reverse("members:my-organisation"),
+            },
         )
     return contact
 
@@ -481,7 +512,7 @@ def notice_apply(*, notice, actor) -> MemberNotice:
             for name, value in notice.changes.items():
                 setattr(organisation, name, value)
             organisation.full_clean(exclude=["municipality"])
-            organisation.save()
+            _audit(organisation, "members.organisation.changed_by_notice", actor).save()
             contact_record(
                 organisation=organisation,
                 occurred_on=min(notice.submitted_at.date(), _today()),
@@ -498,7 +529,7 @@ def notice_apply(*, notice, actor) -> MemberNotice:
         notice.status = MemberNotice.Status.APPLIED
         notice.decided_by = actor
         notice.decided_at = timezone.now()
-        notice.save()
+        _audit(notice, f"members.notice.{notice.kind}.applied", actor).save()
     return notice
 
 
@@ -513,7 +544,7 @@ def notice_decline(*, notice, actor, reason) -> MemberNotice:
         notice.decline_reason = reason
         notice.decided_by = actor
         notice.decided_at = timezone.now()
-        notice.save()
+        _audit(notice, f"members.notice.{notice.kind}.declined", actor).save()
     return notice
 
 
@@ -766,6 +797,7 @@ def _apply_item_effect(item: AgendaItem, actor) -> None:
             reason=Membership.EndReason.EXPELLED,
             ground=item.expulsion_ground,
             item=item,
+            actor=actor,
         )
     elif item.kind == AgendaItem.Kind.STEERING_SELECT:
         Organisation.objects.select_for_update().get(pk=item.subject_id)
@@ -773,8 +805,12 @@ def _apply_item_effect(item: AgendaItem, actor) -> None:
         if membership is not None:
             if membership.tier == Membership.Tier.STEERING:
                 raise ValidationError(_("This organisation is already a steering member."))
-            _end_membership(membership, on=on, reason=Membership.EndReason.TIER_CHANGED, item=item)
-        Membership.objects.create(
+            _end_membership(
+                membership, on=on, reason=Membership.EndReason.TIER_CHANGED, item=item, actor=actor
+            )
+        _membership_create(
+            code="members.membership.steering_selected",
+            actor=actor,
             organisation=item.subject,
             tier=Membership.Tier.STEERING,
             started_on=on,
@@ -785,7 +821,9 @@ def _apply_item_effect(item: AgendaItem, actor) -> None:
         membership = _lock_active_membership(item.subject)
         if membership is None or membership.tier != Membership.Tier.STEERING:
             raise ValidationError(_("This organisation is not a steering member."))
-        _end_membership(membership, on=on, reason=Membership.EndReason.STEERING_LEFT, item=item)
+        _end_membership(
+            membership, on=on, reason=Membership.EndReason.STEERING_LEFT, item=item, actor=actor
+        )
     elif item.kind == AgendaItem.Kind.RULES:
         rule_set_adopt(item=item, actor=actor)
 
@@ -807,7 +845,7 @@ def rule_set_adopt(*, item, actor) -> RuleSet:
         version=version, effective_from=effective_from, adopted_by_item=item, **values
     )
     rule_set.full_clean(exclude=["adopted_by_item"])
-    rule_set.save()
+    _audit(rule_set, "members.ruleset.adopted", actor).save()
     return rule_set
 
 
@@ -839,7 +877,7 @@ def item_decide(*, item, actor) -> AgendaItem:
             tally.text if meeting.kind == Meeting.Kind.WRITTEN else f"{quorum.text}; {tally.text}"
         )
         item.decided_at = timezone.now()
-        item.save()
+        _audit(item, f"members.agendaitem.{item.outcome}", actor).save()
         if tally.passed:
             _apply_item_effect(item, actor)
     return item

@@ -247,3 +247,14 @@ def test_a_change_notice_moves_the_last_contact_date(staff):
     membership.organisation.refresh_from_db()
     assert membership.organisation.last_contact_on is not None
     assert membership.organisation.contact_events.get().kind == "notice"
+
+
+def test_the_history_records_who_and_a_dotted_action_code(staff):
+    membership = MembershipFactory()
+
+    services.membership_withdraw(membership=membership, on=datetime.date(2025, 5, 1), actor=staff)
+
+    latest = membership.history.first()
+    assert latest.history_change_reason == "members.membership.withdrawn"
+    assert latest.history_user == staff
+    assert latest.end_reason == Membership.EndReason.WITHDRAWN

@@ -173,6 +173,7 @@ def test_a_contact_sees_their_organisation_and_submits_notices(
             organisation=organisation, email="tanto@example.jp", actor=None
         )
     assert "/accounts/password/reset/key/" in mailoutbox[0].body
+    assert "/members/my/" in mailoutbox[0].body
     client.force_login(contact.user)
 
     assert organisation.name in client.get(reverse("members:my-organisation")).content.decode()
