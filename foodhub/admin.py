@@ -80,9 +80,11 @@ class ReadOnlyMixin:
 
 
 class RecordAdmin(LoggedExportMixin, admin.ModelAdmin):
-    """Append-only stock records (no change history needed: they never change)."""
+    """Append-only stock records (no change history needed: they never change). They are
+    recorded on the staff pages, which the changelist links to."""
 
     show_full_result_count = False
+    import_export_change_list_template = "admin/foodhub/change_list_tools.html"
 
 
 class ZoneInline(admin.TabularInline):

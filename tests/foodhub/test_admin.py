@@ -58,6 +58,9 @@ def test_the_ledger_cannot_be_added_to_changed_or_deleted_in_the_admin(client, h
     )
     page = client.get(reverse("admin:foodhub_ledgerentry_change", args=[entry.pk]))
     assert 'name="_save"' not in page.content.decode()
+    changelist = client.get(reverse("admin:foodhub_ledgerentry_changelist")).content.decode()
+    assert reverse("foodhub:distribution-create") in changelist  # where stock is changed
+    assert reverse("admin:foodhub_ledgerentry_export") in changelist
 
 
 def test_the_dispose_expired_action_disposes_through_the_service(client, hubs):

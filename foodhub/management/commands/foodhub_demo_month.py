@@ -203,19 +203,22 @@ class Command(BaseCommand):
         )
 
     def _month_end(self, last):
-        expired = Lot.objects.filter(
-            site=self.logistics, kg__gt=0, date_kind=DateKind.USE_BY, expiry_date__lt=last
-        ).order_by("expiry_date", "pk")
-        amounts = [services.LotAmount(lot=lot, kg=lot.kg, quantity=lot.quantity) for lot in expired]
-        if amounts:
-            services.disposal_record(
-                site=self.logistics,
-                disposed_on=last,
-                reason=Disposal.Reason.EXPIRED,
-                amounts=amounts,
-                actor=self.actor,
-                idempotency_key=key("disposal", last),
-            )
+        for site in [self.logistics, *self.towns]:  # food past its use-by date goes out
+            expired = Lot.objects.filter(
+                site=site, kg__gt=0, date_kind=DateKind.USE_BY, expiry_date__lt=last
+            ).order_by("expiry_date", "pk")
+            amounts = [
+                services.LotAmount(lot=lot, kg=lot.kg, quantity=lot.quantity) for lot in expired
+            ]
+            if amounts:
+                services.disposal_record(
+                    site=site,
+                    disposed_on=last,
+                    reason=Disposal.Reason.EXPIRED,
+                    amounts=amounts,
+                    actor=self.actor,
+                    idempotency_key=key("disposal", last, site.pk),
+                )
         zone = self.logistics.zones.get(kind="ambient")
         lots = list(Lot.objects.filter(zone=zone, kg__gt=0).order_by("pk"))
         counts = [
