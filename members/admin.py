@@ -208,7 +208,6 @@ class CurrentTierFilter(admin.SimpleListFilter):
 class OrganisationAdmin(ImportMixin, DomainModelAdmin):
     form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
-    import_resource_classes = [RegisterImportResource]
     formfield_overrides = URL_FIELDS
     list_display = (
         "name",
@@ -258,6 +257,12 @@ class OrganisationAdmin(ImportMixin, DomainModelAdmin):
         ),
         (None, {"fields": ("last_contact_on", "created_at")}),
     )
+
+    def get_import_resource_classes(self, request):
+        return [RegisterImportResource]
+
+    def get_export_resource_classes(self, request):
+        return [OrganisationResource]
 
     def get_import_formats(self):
         from import_export.formats import base_formats

@@ -27,6 +27,7 @@ from .models import (
     Application,
     Attendance,
     ContactEvent,
+    ExpulsionGround,
     Meeting,
     MemberNotice,
     Membership,
@@ -35,6 +36,7 @@ from .models import (
     RuleSet,
     Vote,
 )
+from .rules import add_years
 from .selectors import item_tally, meeting_quorum, readmission_allowed_from, rule_set_in_force
 
 logger = logging.getLogger(__name__)
@@ -592,6 +594,24 @@ def _validate_proposed_rules(proposed: dict, meeting) -> None:
                 raise ValidationError(_("Rule values must be whole numbers."))
 
 
+def _check_no_contact_ground(membership, meeting) -> None:
+    """規約第6条(1): the ground holds only after the set period without contact (1 year), counted
+    from the last recorded contact (or joining) to the meeting date, by the meeting's rules."""
+    organisation = membership.organisation
+    baseline = max(
+        d for d in (organisation.last_contact_on, membership.started_on) if d is not None
+    )
+    holds_from = add_years(baseline, meeting.rule_set.no_contact_years)
+    if meeting.held_on < holds_from:
+        raise ValidationError(
+            _(
+                "The no-contact ground does not hold yet: the last contact was on %(last)s, so "
+                "it holds from %(date)s (規約第6条(1))."
+            )
+            % {"last": format_date(baseline), "date": format_date(holds_from)}
+        )
+
+
 def agenda_item_add(
     *,
     meeting,
@@ -620,6 +640,8 @@ def agenda_item_add(
             )
         if kind == AgendaItem.Kind.EXPEL and not expulsion_ground:
             raise ValidationError(_("State the ground for expulsion (規約第6条)."))
+        if kind == AgendaItem.Kind.EXPEL and expulsion_ground == ExpulsionGround.NO_CONTACT:
+            _check_no_contact_ground(active, meeting)
         if kind == AgendaItem.Kind.STEERING_LEAVE and (
             active is None or active.tier != Membership.Tier.STEERING
         ):
@@ -791,6 +813,8 @@ def _apply_item_effect(item: AgendaItem, actor) -> None:
             raise ValidationError(
                 _("Only a current general member can be expelled (規約第9条(3)).")
             )
+        if item.expulsion_ground == ExpulsionGround.NO_CONTACT:
+            _check_no_contact_ground(membership, item.meeting)
         _end_membership(
             membership,
             on=on,

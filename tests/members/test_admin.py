@@ -355,3 +355,54 @@ def test_the_secretariat_applies_a_change_notice_and_the_history_shows_both(clie
     notice.refresh_from_db()
     assert notice.status == "applied"
     assert notice.history.count() == 2
+
+
+def test_the_admin_import_reports_row_errors_in_japanese_and_saves_nothing(client, secretariat):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    MunicipalityFactory(name="八頭町")
+    content = (
+        "団体名,ふりがな,種別,区分,入会日,市町村,メールアドレス\n"
+        "NPO法人やず,やず,NPO法人,一般団体,2024-04-01,八頭町,\n"
+        "山田太郎,やまだたろう,個人,一般団体,2024-04-01,,\n"
+    ).encode()
+    response = client.post(
+        reverse("admin:members_organisation_import"),
+        {
+            "resource": "0",
+            "format": "0",
+            "import_file": SimpleUploadedFile("register.csv", content, content_type="text/csv"),
+        },
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "個人は会員になれません。" in html
+    assert not Organisation.objects.exists()
+
+
+def test_the_admin_import_of_a_valid_register_confirms_and_saves(client, secretariat):
+    import re
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = (
+        "団体名,ふりがな,種別,区分,入会日,市町村,メールアドレス\n"
+        "NPO法人いわみ,いわみ,NPO法人,一般団体,2024-04-01,,iwami@example.jp\n"
+    ).encode()
+    preview = client.post(
+        reverse("admin:members_organisation_import"),
+        {
+            "resource": "0",
+            "format": "0",
+            "import_file": SimpleUploadedFile("register.csv", content, content_type="text/csv"),
+        },
+    ).content.decode()
+    assert not Organisation.objects.exists()  # the preview saves nothing
+    form = preview[preview.find('action="/admin/members/organisation/process_import/"') :]
+    hidden = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form[: form.find("</form>")]))
+
+    response = client.post(reverse("admin:members_organisation_process_import"), hidden)
+
+    assert response.status_code == 302
+    assert Membership.objects.active().get().organisation.name == "NPO法人いわみ"

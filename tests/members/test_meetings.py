@@ -339,3 +339,32 @@ def test_attendance_moves_the_last_contact_date(staff):
 
     orgs[0].refresh_from_db()
     assert orgs[0].last_contact_on == HELD_ON
+
+
+def test_the_no_contact_ground_holds_from_exactly_one_year_after_the_last_contact(staff):
+    _steering(3)
+    general = MembershipFactory(
+        started_on=datetime.date(2024, 4, 1),
+        organisation__last_contact_on=datetime.date(2024, 6, 2),
+    )
+    early = services.meeting_create(title="前日", held_on=datetime.date(2025, 6, 1), actor=staff)
+    on_time = services.meeting_create(title="当日", held_on=datetime.date(2025, 6, 2), actor=staff)
+
+    with pytest.raises(ValidationError, match="2025年6月2日"):
+        services.agenda_item_add(
+            meeting=early,
+            kind=AgendaItem.Kind.EXPEL,
+            title="除名",
+            subject=general.organisation,
+            expulsion_ground=ExpulsionGround.NO_CONTACT,
+            actor=staff,
+        )
+    item = services.agenda_item_add(
+        meeting=on_time,
+        kind=AgendaItem.Kind.EXPEL,
+        title="除名",
+        subject=general.organisation,
+        expulsion_ground=ExpulsionGround.NO_CONTACT,
+        actor=staff,
+    )
+    assert item.expulsion_ground == ExpulsionGround.NO_CONTACT
