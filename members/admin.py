@@ -686,6 +686,7 @@ class AgendaItemInline(admin.TabularInline):
         "title",
         "subject",
         "expulsion_ground",
+        "consent_received_on",
         "proposed_rules",
         "notified_at",
         "outcome",
@@ -805,9 +806,7 @@ class MeetingAdmin(DomainModelAdmin):
             return
         chair_changed = "chair" in form.changed_data
         chair = obj.chair
-        Meeting.objects.filter(pk=obj.pk).update(
-            title=obj.title, place=obj.place, guests=obj.guests, minutes_note=obj.minutes_note
-        )
+        obj.save(update_fields=["title", "place", "guests", "minutes_note"])
         if chair_changed:
             try:
                 services.meeting_choose_chair(meeting=obj, organisation=chair, actor=request.user)
@@ -830,6 +829,7 @@ class MeetingAdmin(DomainModelAdmin):
                         subject=data.get("subject"),
                         expulsion_ground=data.get("expulsion_ground", ""),
                         proposed_rules=data.get("proposed_rules") or {},
+                        consent_received_on=data.get("consent_received_on"),
                         actor=request.user,
                     )
                 elif formset.model is Attendance:
@@ -917,7 +917,7 @@ class AgendaItemAdmin(DomainModelAdmin):
         "tally_text",
         "effect",
     )
-    fields = ("title", "description", *readonly_fields)
+    fields = ("title", "description", "consent_received_on", *readonly_fields)
     inlines = [VoteInline]
     change_form_template = "admin/members/agendaitem/change_form.html"
 
@@ -950,7 +950,8 @@ class AgendaItemAdmin(DomainModelAdmin):
         return ", ".join(rows) or "—"
 
     def save_model(self, request, obj, form, change):
-        AgendaItem.objects.filter(pk=obj.pk).update(title=obj.title, description=obj.description)
+        if obj.outcome == AgendaItem.Outcome.PENDING:
+            obj.save(update_fields=["title", "description", "consent_received_on"])
 
     def save_formset(self, request, form, formset, change):
         _formset_handled(formset)

@@ -671,6 +671,12 @@ class AgendaItem(models.Model):
             '{"effective_from": "2027-04-01", "readmission_bar_years": 2}.'
         ),
     )
+    consent_received_on = models.DateField(
+        _("consent form received on"),
+        null=True,
+        blank=True,
+        help_text=_("規約第5条1: the candidate's 幹事団体加入内諾書, for a selection item."),
+    )
     notified_at = models.DateTimeField(_("notified at"), null=True, blank=True)
     outcome = models.CharField(
         _("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.PENDING

@@ -622,6 +622,7 @@ def agenda_item_add(
     expulsion_ground="",
     description="",
     proposed_rules=None,
+    consent_received_on=None,
 ) -> AgendaItem:
     proposed_rules = proposed_rules or {}
     if kind in (
@@ -664,6 +665,9 @@ def agenda_item_add(
             expulsion_ground=expulsion_ground if kind == AgendaItem.Kind.EXPEL else "",
             description=description,
             proposed_rules=proposed_rules,
+            consent_received_on=consent_received_on
+            if kind == AgendaItem.Kind.STEERING_SELECT
+            else None,
         )
 
 
@@ -887,6 +891,10 @@ def item_decide(*, item, actor) -> AgendaItem:
         if meeting.notice_sent_at is None:
             raise ValidationError(
                 _("Send the notice first; it fixes the roster of steering members.")
+            )
+        if item.kind == AgendaItem.Kind.STEERING_SELECT and item.consent_received_on is None:
+            raise ValidationError(
+                _("Record when the candidate's consent form was received first (規約第5条1).")
             )
         quorum = meeting_quorum(meeting)
         if meeting.kind == Meeting.Kind.MEETING and not quorum.met:

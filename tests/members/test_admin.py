@@ -406,3 +406,17 @@ def test_the_admin_import_of_a_valid_register_confirms_and_saves(client, secreta
 
     assert response.status_code == 302
     assert Membership.objects.active().get().organisation.name == "NPO法人いわみ"
+
+
+def test_auditors_read_the_register_and_its_history_but_change_nothing(client):
+    auditor = StaffFactory(roles=[roles.AUDITOR])
+    client.force_login(auditor)
+    membership = MembershipFactory(ended_on=datetime.date(2025, 1, 1))
+
+    assert client.get(reverse("admin:members_membership_changelist")).status_code == 200
+    history = reverse("admin:members_membership_history", args=[membership.pk])
+    assert client.get(history).status_code == 200
+    change = reverse("admin:members_membership_change", args=[membership.pk])
+    response = client.post(change, {})
+    assert response.status_code == 403
+    assert client.get(reverse("admin:members_application_changelist")).status_code == 200

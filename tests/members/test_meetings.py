@@ -249,6 +249,11 @@ def test_selecting_a_general_member_as_steering_changes_its_tier(staff):
     services.meeting_send_notice(meeting=meeting, actor=staff)
     _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
     _vote(item, orgs, Vote.Choice.FOR, staff)
+    with pytest.raises(ValidationError, match="内諾書"):
+        services.item_decide(item=item, actor=staff)
+    item.consent_received_on = datetime.date(2025, 5, 20)
+    item.save()
+    meeting.refresh_from_db()
 
     services.item_decide(item=item, actor=staff)
 
