@@ -328,7 +328,11 @@ class LiabilityConsent(models.Model):
             models.CheckConstraint(
                 condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("agreed_on")),
                 name="foodhub_consent_withdrawn_after_agreed",
-            )
+            ),
+            # A double-clicked "record consent" records one consent.
+            models.UniqueConstraint(
+                fields=["recipient", "agreed_on"], name="foodhub_consent_once_per_day"
+            ),
         ]
 
     def __str__(self):

@@ -493,16 +493,20 @@ def transfer_receive(*, transfer, received_on, received: dict, actor) -> Transfe
 
 
 def consent_record(*, recipient, agreed_on, actor, document_reference="") -> LiabilityConsent:
-    """Record a recipient's agreement to the donors' liability exemption."""
+    """Record a recipient's agreement to the donors' liability exemption. Recording the same
+    day's agreement again (a double click) returns the consent already recorded."""
     require_operable(site=recipient.site, actor=actor)
     _not_in_future(agreed_on, "agreed_on")
-    with transaction.atomic():
-        return LiabilityConsent.objects.create(
-            recipient=recipient,
-            agreed_on=agreed_on,
-            document_reference=document_reference,
-            recorded_by=actor,
-        )
+    try:
+        with transaction.atomic():
+            return LiabilityConsent.objects.create(
+                recipient=recipient,
+                agreed_on=agreed_on,
+                document_reference=document_reference,
+                recorded_by=actor,
+            )
+    except IntegrityError:
+        return LiabilityConsent.objects.get(recipient=recipient, agreed_on=agreed_on)
 
 
 def consent_withdraw(*, consent, withdrawn_on, actor) -> LiabilityConsent:

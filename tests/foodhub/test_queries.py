@@ -124,8 +124,8 @@ def _transfers(world, n):
 
 
 def _distributions(world, n):
-    consent = LiabilityConsent.objects.create(
-        recipient=world["recipient"], agreed_on=DAY, recorded_by=world["staff"]
+    consent, _ = LiabilityConsent.objects.get_or_create(
+        recipient=world["recipient"], agreed_on=DAY, defaults={"recorded_by": world["staff"]}
     )
     Distribution.objects.bulk_create(
         Distribution(

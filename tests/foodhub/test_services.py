@@ -622,3 +622,13 @@ def test_a_lot_counted_twice_in_one_stocktake_is_refused(hub, staff):
                 services.StockCount(lot, Decimal(9), 10, "再計量"),
             ],
         )
+
+
+def test_recording_the_same_consent_twice_records_it_once(hub, staff):
+    recipient = RecipientFactory(site=hub)
+
+    first = services.consent_record(recipient=recipient, agreed_on=NOV_20, actor=staff)
+    second = services.consent_record(recipient=recipient, agreed_on=NOV_20, actor=staff)
+
+    assert first.pk == second.pk
+    assert recipient.consents.count() == 1
