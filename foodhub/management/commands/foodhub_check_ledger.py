@@ -23,11 +23,11 @@ class Command(BaseCommand):
         if mismatches or totals["ledger_kg"] != totals["stock_kg"]:
             raise CommandError(
                 f"{len(mismatches)} lot(s) disagree with the ledger "
-                f"(stock {totals['stock_kg']} kg, ledger {totals['ledger_kg']} kg)."
+                f"(stock {totals['stock_kg']:.2f} kg, ledger {totals['ledger_kg']:.2f} kg)."
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Ledger and stock agree: {totals['stock_kg']} kg in stock "
-                f"= {totals['ledger_kg']} kg in the ledger."
+                f"Ledger and stock agree: {totals['stock_kg']:.2f} kg in stock "
+                f"= {totals['ledger_kg']:.2f} kg in the ledger."
             )
         )

@@ -112,7 +112,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{first:%Y-%m}: ledger and stock agree every day "
-                f"({totals['stock_kg']} kg in stock = {totals['ledger_kg']} kg in the ledger)."
+                f"({totals['stock_kg']:.2f} kg in stock = "
+                f"{totals['ledger_kg']:.2f} kg in the ledger)."
             )
         )
 
