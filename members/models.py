@@ -642,7 +642,7 @@ class AgendaItem(models.Model):
     class Outcome(models.TextChoices):
         PENDING = "pending", _("not yet decided")
         PASSED = "passed", _("passed")
-        REJECTED = "rejected", _("rejected")
+        REJECTED = "rejected", _("voted down")
 
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("meeting")

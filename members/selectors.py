@@ -188,7 +188,7 @@ class Tally:
 
     @property
     def text(self) -> str:
-        result = _("passed") if self.passed else _("rejected")
+        result = _("passed") if self.passed else _("voted down")
         if self.written:
             return _("Agreed %(yes)s/%(eligible)s (needed %(needed)s) — %(result)s") % {
                 "yes": self.yes,

@@ -280,7 +280,10 @@ def test_a_rejected_item_has_no_effect(staff):
     _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
     _vote(item, orgs[:1], Vote.Choice.FOR, staff)
 
-    assert services.item_decide(item=item, actor=staff).outcome == AgendaItem.Outcome.REJECTED
+    item = services.item_decide(item=item, actor=staff)
+
+    assert item.outcome == AgendaItem.Outcome.REJECTED
+    assert item.explanation.endswith("賛成 1/3 — 否決")
     assert Membership.objects.active().filter(pk=general.pk).exists()
 
 
