@@ -258,6 +258,7 @@ def _pdf_response(request, template, context, filename):
 
 class TransferPickListView(TransferDetailView):
     permission_required = "foodhub.view_transfer"
+    http_method_names = ["get", "head"]
 
     def get(self, request, pk):
         transfer = self._get(request, pk)
@@ -337,6 +338,8 @@ class DistributionDetailView(StaffView):
 
 
 class DeliveryNoteView(DistributionDetailView):
+    http_method_names = ["get", "head"]
+
     def get(self, request, pk):
         distribution = self._get(request, pk)
         return _pdf_response(

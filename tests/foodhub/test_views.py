@@ -214,6 +214,8 @@ def test_transfer_sent_received_with_a_difference_and_a_pick_list_pdf(client, st
     assert "令和8年11月20日" in text
 
     line = transfer.lines.get()
+    pick_list_url = reverse("foodhub:transfer-pick-list", args=[transfer.pk])
+    assert client.post(pick_list_url).status_code == 405
     response = client.post(
         reverse("foodhub:transfer-detail", args=[transfer.pk]),
         {
