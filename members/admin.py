@@ -767,6 +767,12 @@ class MeetingAdmin(DomainModelAdmin):
     inlines = [AgendaItemInline, AttendanceInline]
     actions = ["send_notice"]
 
+    def get_inlines(self, request, obj):
+        # A written resolution (規約第12条5) has agreements, not attendance.
+        if obj is not None and obj.kind == Meeting.Kind.WRITTEN:
+            return [AgendaItemInline]
+        return self.inlines
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
             return (*self.readonly_fields, "kind", "held_on")
