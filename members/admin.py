@@ -223,6 +223,8 @@ class OrganisationAdmin(ImportMixin, DomainModelAdmin):
     search_fields = ("name", "name_kana", "search_text")
     readonly_fields = ("created_at", "last_contact_on", "register_status")
     change_form_template = "admin/members/organisation/change_form.html"
+    # Both buttons: import (the register) and the logged export.
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     filter_horizontal = ("active_municipalities", "activity_fields")
     inlines = [MembershipInline, ContactEventInline, OrganisationContactInline]
     actions = ["register_directly"]

@@ -335,6 +335,9 @@ def test_every_members_admin_page_opens(client, secretariat):
     ]
     for url in urls:
         assert client.get(url).status_code == 200, url
+    changelist = client.get(reverse("admin:members_organisation_changelist")).content.decode()
+    assert reverse("admin:members_organisation_import") in changelist
+    assert reverse("admin:members_organisation_export") in changelist
 
 
 def test_the_secretariat_applies_a_change_notice_and_the_history_shows_both(client, secretariat):
