@@ -13,7 +13,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self):
-        from . import roles
+        from . import checks, roles  # noqa: F401  (checks registers itself)
 
         post_migrate.connect(roles.sync_role_permissions, sender=self)
         if settings.CELERY_TASK_ALWAYS_EAGER:

@@ -12,7 +12,8 @@ ruff format --check .
 echo "==> migrations and deployment checks"
 DEBUG=true python manage.py makemigrations --check --dry-run
 env DEBUG=false SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
-  ALLOWED_HOSTS=kirin-pf.example.jp python manage.py check --deploy --fail-level WARNING
+  ALLOWED_HOSTS=kirin-pf.example.jp EMAIL_URL=smtp+tls://mail.example.jp:587 \
+  python manage.py check --deploy --fail-level WARNING
 
 echo "==> pytest"
 DEBUG=true python -m pytest "$@"

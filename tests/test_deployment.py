@@ -73,23 +73,40 @@ def test_without_debug_and_without_a_secret_key_the_app_refuses_to_start():
     assert "SECRET_KEY is not set" in result.stderr
 
 
-def test_production_settings_pass_the_deployment_checks():
-    result = subprocess.run(
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x7Kq2vR9mT4wZ8pL1nB6cY3hF5jD0sG-aQeUiOrXtWyVbNmCkJ",
+    "ALLOWED_HOSTS": "kirin-pf.example.jp",
+    "EMAIL_URL": "smtp+tls://mail.example.jp:587",
+}
+
+
+def _check_deploy(**env):
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "EMAIL_URL"}
+    }
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-            "DEBUG": "false",
-            "SECRET_KEY": "x7Kq2vR9mT4wZ8pL1nB6cY3hF5jD0sG-aQeUiOrXtWyVbNmCkJ",
-            "ALLOWED_HOSTS": "kirin-pf.example.jp",
-        },
+        env={**base, **env},
         capture_output=True,
         text=True,
         check=False,
     )
 
+
+def test_production_settings_pass_the_deployment_checks():
+    result = _check_deploy(**PRODUCTION)
+
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deployment_checks_refuse_an_email_backend_that_sends_nothing():
+    result = _check_deploy(**{**PRODUCTION, "EMAIL_URL": "consolemail://"})
+
+    assert result.returncode != 0
+    assert "kirin_pf.W001" in result.stdout + result.stderr
 
 
 def test_without_redis_tasks_run_eagerly_and_the_log_says_so():

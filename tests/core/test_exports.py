@@ -83,3 +83,16 @@ def test_nobody_can_edit_or_delete_the_export_log(client, admin_user):
     detail = client.get(reverse("admin:core_exportlog_change", args=[log.pk]))
     assert b'name="row_count"' not in detail.content
     assert ExportLog.objects.filter(pk=log.pk, row_count=1).exists()
+
+
+def test_the_export_log_never_keeps_the_search_words(client):
+    auditor = StaffFactory(roles=[roles.AUDITOR])
+    MunicipalityFactory(name="岩美町")
+    client.force_login(auditor)
+
+    _export_csv(client, reverse("admin:core_municipality_export") + "?q=%E5%B2%A9%E7%BE%8E")
+
+    log = ExportLog.objects.get()
+    assert "岩美" not in log.filters
+    assert "%E5%B2%A9" not in log.filters
+    assert log.filters == "q=***"

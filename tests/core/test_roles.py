@@ -58,3 +58,14 @@ def test_a_rule_naming_a_missing_permission_fails_loudly(monkeypatch):
 
     with pytest.raises(LookupError, match=r"core\.view_nothing"):
         roles.sync_role_permissions()
+
+
+def test_auditors_do_not_see_notification_recipients(client):
+    from django.urls import reverse
+
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory(roles=[roles.AUDITOR]))
+
+    assert "core.view_notification" not in _codes(roles.AUDITOR)
+    assert client.get(reverse("admin:core_notification_changelist")).status_code == 403
