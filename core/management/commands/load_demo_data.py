@@ -13,7 +13,15 @@ from core.models import Municipality, User
 from council.models import Council
 from foodhub import demo as foodhub_demo
 from foodhub.models import Site
-from members.models import Membership, Organisation, OrganisationType
+from members.models import (
+    ActivityField,
+    Application,
+    Membership,
+    Organisation,
+    OrganisationType,
+    Prospect,
+    TrialParticipation,
+)
 from supporters import demo as supporters_demo
 from supporters.models import Supporter
 
@@ -134,6 +142,7 @@ class Command(BaseCommand):
             name="とっとり孤独・孤立対策地域協議会", defaults={"prefecture": "鳥取県"}
         )
 
+        self._members_samples(municipalities)
         if demo_user:
             self._demo_user()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
@@ -149,6 +158,48 @@ class Command(BaseCommand):
         )
         if not organisation.memberships.active().exists():
             Membership.objects.create(organisation=organisation, tier=tier, started_on=FOUNDED_ON)
+
+    def _members_samples(self, municipalities):
+        """An application waiting for review and a prospect, so the secretariat's screens show
+        the join flow (issue 3). Fictional, marked （サンプル）."""
+        application, created = Application.objects.get_or_create(
+            reference="KPF-SAMPLE01",
+            defaults={
+                "name": "（サンプル）NPO法人ひだまりの家",
+                "name_kana": "さんぷる ひだまりのいえ",
+                "organisation_type": OrganisationType.NPO,
+                "representative_name": "（サンプル）代表者",
+                "contact_name": "（サンプル）担当者",
+                "postal_code": "680-0000",
+                "address": "鳥取県鳥取市（サンプル）",
+                "phone": "0857-00-0000",
+                "email": "sample-apply@kirin-pf.example",
+                "municipality": municipalities["鳥取市"],
+                "activity_summary": "地域の居場所づくりと見守り（サンプル）",
+                "declares_isolation_activity": True,
+                "declares_no_antisocial_ties": True,
+                "declares_agreement": True,
+            },
+        )
+        if created:
+            application.activity_fields.set(ActivityField.objects.filter(name="居場所づくり"))
+        prospect, created = Prospect.objects.get_or_create(
+            name="（サンプル）香美町の子ども食堂",
+            defaults={
+                "name_kana": "さんぷる かみちょうのこどもしょくどう",
+                "municipality": municipalities["香美町"],
+                "introduced_by_note": "（サンプル）わかさ子ども食堂の会から紹介",
+                "status": Prospect.Status.TRYING,
+                "next_step": "つながりミーティングへの再度のお誘い",
+                "next_step_on": datetime.date(2026, 12, 10),
+            },
+        )
+        if created:
+            TrialParticipation.objects.create(
+                prospect=prospect,
+                event_name="つながりミーティング（お試し参加）",
+                held_on=FOUNDED_ON,
+            )
 
     def _demo_user(self):
         user, created = User.objects.get_or_create(
