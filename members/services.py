@@ -522,6 +522,11 @@ def notice_apply(*, notice, actor) -> MemberNotice:
                 actor=actor,
             )
         else:
+            if notice.effective_on > _today():
+                raise ValidationError(
+                    _("Apply the withdrawal on or after its date (%(date)s).")
+                    % {"date": format_date(notice.effective_on)}
+                )
             membership = _lock_active_membership(organisation)
             if membership is None:
                 raise ValidationError(_("This membership has already ended."))

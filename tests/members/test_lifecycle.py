@@ -258,3 +258,21 @@ def test_the_history_records_who_and_a_dotted_action_code(staff):
     assert latest.history_change_reason == "members.membership.withdrawn"
     assert latest.history_user == staff
     assert latest.end_reason == Membership.EndReason.WITHDRAWN
+
+
+def test_a_withdrawal_is_applied_from_its_date_not_the_day_before(staff):
+    from django.utils import timezone
+
+    membership = MembershipFactory()
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    notice = services.notice_submit(
+        organisation=membership.organisation,
+        kind="withdrawal",
+        reason="年度末で退会",
+        effective_on=tomorrow,
+        actor=None,
+    )
+
+    with pytest.raises(ValidationError, match="以降に反映"):
+        services.notice_apply(notice=notice, actor=staff)
+    assert Membership.objects.active().filter(pk=membership.pk).exists()
