@@ -423,3 +423,59 @@ def test_auditors_read_the_register_and_its_history_but_change_nothing(client):
     response = client.post(change, {})
     assert response.status_code == 403
     assert client.get(reverse("admin:members_application_changelist")).status_code == 200
+
+
+def test_attendance_and_proxies_are_recorded_through_the_meeting_page(client, secretariat):
+    orgs = [SteeringMembershipFactory().organisation for _ in range(3)]
+    meeting = services.meeting_create(
+        title="会議", held_on=datetime.date(2025, 1, 1), actor=secretariat
+    )
+    services.agenda_item_add(meeting=meeting, kind="other", title="報告", actor=secretariat)
+    services.meeting_send_notice(meeting=meeting, actor=secretariat)
+    attendances = list(meeting.attendances.order_by("organisation_id"))
+    item = meeting.items.get()
+    data = {
+        "title": meeting.title,
+        "place": "",
+        "guests": "鳥取大学 学生2名",
+        "minutes_note": "",
+        "chair": "",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "1",
+        "items-0-id": item.pk,
+        "items-0-meeting": meeting.pk,
+        "attendances-TOTAL_FORMS": "3",
+        "attendances-INITIAL_FORMS": "3",
+    }
+    modes = [("in_person", ""), ("online", ""), ("proxy", orgs[0].pk)]
+    for n, (attendance, (mode, holder)) in enumerate(zip(attendances, modes, strict=True)):
+        data[f"attendances-{n}-id"] = attendance.pk
+        data[f"attendances-{n}-meeting"] = meeting.pk
+        data[f"attendances-{n}-mode"] = mode
+        data[f"attendances-{n}-proxy_holder"] = holder
+
+    response = client.post(reverse("admin:members_meeting_change", args=[meeting.pk]), data)
+
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.guests == "鳥取大学 学生2名"
+    assert Attendance.objects.get(organisation=orgs[2], meeting=meeting).proxy_holder == orgs[0]
+    page = client.get(reverse("admin:members_meeting_change", args=[meeting.pk])).content.decode()
+    assert "出席 3/3（委任1・メール0を含む）定足数2 — 成立" in page
+
+
+def test_the_secretariat_invites_a_contact_person(
+    client, secretariat, mailoutbox, django_capture_on_commit_callbacks
+):
+    membership = MembershipFactory()
+    url = reverse("admin:members_organisation_invite_contact", args=[membership.organisation.pk])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"email": "Tanto@Example.jp", "last_name": "担当"})
+
+    assert response.status_code == 302
+    contact = membership.organisation.contacts.get()
+    assert contact.user.email == "tanto@example.jp"
+    assert not contact.user.has_usable_password()
+    assert not contact.user.is_staff
+    assert mailoutbox[0].to == ["tanto@example.jp"]

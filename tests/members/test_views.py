@@ -148,6 +148,13 @@ def test_the_directory_shows_active_members_public_fields_only_and_folds_kana(cl
     assert "わかさ子ども食堂" not in html.decode()
     html = client.get(reverse("members:directory"), {"municipality": town.pk}).content.decode()
     assert "わかさ子ども食堂" in html
+    cafeteria = ActivityField.objects.get(name="子ども食堂")
+    other = ActivityField.objects.get(name="居住支援")
+    shown.activity_fields.add(cafeteria)
+    html = client.get(reverse("members:directory"), {"field": cafeteria.pk}).content.decode()
+    assert "わかさ子ども食堂" in html
+    html = client.get(reverse("members:directory"), {"field": other.pk}).content.decode()
+    assert "わかさ子ども食堂" not in html
 
 
 def test_blank_forms_print_as_pdf(client):
