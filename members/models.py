@@ -330,7 +330,8 @@ class Membership(models.Model):
 
 
 class Application(models.Model):
-    """入会申込書 (要領第2条, 別紙1), submitted on the public form or typed in from paper."""
+    """入会申込書 (要領第2条, 別紙1), submitted on the public form (the secretariat types a paper
+    application into the same form, so every application gets the same checks)."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("waiting for review")

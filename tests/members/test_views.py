@@ -124,6 +124,21 @@ def test_the_rate_limit_stops_the_sixth_application_in_an_hour(client):
     assert Application.objects.count() == 5
 
 
+def test_staff_typing_in_paper_applications_are_not_rate_limited(client):
+    from tests.factories import StaffFactory
+
+    client.force_login(StaffFactory())
+    for n in range(6):
+        response = client.post(
+            URL,
+            _valid_post(
+                name=f"紙の団体{n}", submission_token=f"3f1c3b4e-1d2a-4c3b-9f0e-0a1b2c3d4e6{n}"
+            ),
+        )
+        assert response.status_code == 302
+    assert Application.objects.count() == 6
+
+
 def test_the_directory_shows_active_members_public_fields_only_and_folds_kana(client):
     town = MunicipalityFactory(name="若桜町")
     shown = OrganisationFactory(
