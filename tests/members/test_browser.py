@@ -45,6 +45,9 @@ def test_apply_with_an_error_then_succeed_then_approved_and_found_by_kana(
     assert page.locator("#id_postal_code_error").inner_text() == (
         "郵便番号は7桁で入力してください（例：680-0001）。"
     )
+    postal_code = page.get_by_role("textbox", name="郵便番号")
+    assert postal_code.get_attribute("aria-invalid") == "true"
+    assert "id_postal_code_error" in postal_code.get_attribute("aria-describedby")
     assert (
         page.get_by_role("textbox", name="団体名", exact=True).input_value()
         == "NPO法人ひだまりの家"
@@ -80,3 +83,29 @@ def test_apply_with_an_error_then_succeed_then_approved_and_found_by_kana(
     page.get_by_label("検索").fill("ﾋﾀﾞﾏﾘ")
     page.get_by_role("button", name="検索").click()
     expect(page.get_by_role("heading", name="NPO法人ひだまりの家")).to_be_visible()
+
+
+@pytest.mark.parametrize("path", ["/members/apply/", "/members/directory/?q=ひだまり"])
+def test_the_public_members_pages_have_no_accessibility_violations(live_server, page, path):
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(organisation__name="NPO法人ひだまり", organisation__name_kana="ひだまり")
+    page.goto(f"{live_server.url}{path}")
+
+    results = Axe().run(page)
+
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_the_join_form_shows_errors_accessibly(live_server, page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"{live_server.url}/members/apply/")
+    page.get_by_role("button", name="申込書を送信する").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+    results = Axe().run(page)
+
+    assert results.violations_count == 0, results.generate_report()
