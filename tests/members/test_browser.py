@@ -109,3 +109,15 @@ def test_the_join_form_shows_errors_accessibly(live_server, page):
     results = Axe().run(page)
 
     assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("path", ["/members/apply/", "/members/directory/"])
+def test_the_public_members_pages_fit_a_phone_screen(live_server, browser, path):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="ja-JP")
+    phone = context.new_page()
+    phone.goto(f"{live_server.url}{path}")
+
+    overflow = phone.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+    context.close()
+    assert overflow <= 0
