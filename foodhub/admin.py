@@ -2,7 +2,9 @@
 pages (foodhub.views) and services; here they are read-only, scoped to the user's sites."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -58,7 +60,27 @@ class FoldedSearchMixin:
         return super().get_search_results(request, queryset, fold(search_term))
 
 
-class SiteScopedMixin:
+class ScopedHistoryMixin:
+    """simple-history's history pages fall back to the historical rows when an object is not in
+    `get_queryset()` (and the single-version page never asks it), so without this a hub operator
+    could read another site's records there. Out of scope answers 404, as the change page does."""
+
+    def _in_scope_or_404(self, request, object_id):
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_form_view(
+            request, object_id, version_id, extra_context=extra_context
+        )
+
+
+class SiteScopedMixin(ScopedHistoryMixin):
     """Hub operators see their own sites' records only; the secretariat sees all."""
 
     site_lookup = "site"
@@ -66,6 +88,17 @@ class SiteScopedMixin:
     def get_queryset(self, request):
         visible = Site.objects.visible_to(request.user)
         return super().get_queryset(request).filter(**{f"{self.site_lookup}__in": visible})
+
+
+class VisibleSiteFilter(admin.RelatedFieldListFilter):
+    """The sidebar's site choices: only the sites the user may see (the stock Django filter lists
+    every site to every user)."""
+
+    def field_choices(self, field, request, model_admin):
+        return [
+            (site.pk, str(site))
+            for site in Site.objects.visible_to(request.user).order_by("kind", "name")
+        ]
 
 
 class ReadOnlyMixin:
@@ -100,7 +133,7 @@ class SiteOperatorInline(admin.TabularInline):
 
 
 @admin.register(Site)
-class SiteAdmin(DomainModelAdmin):
+class SiteAdmin(ScopedHistoryMixin, DomainModelAdmin):
     resource_classes = [SiteResource]
     list_display = ("name", "kind", "municipality", "capacity_kg")
     list_select_related = ("municipality",)
@@ -117,7 +150,7 @@ class ZoneAdmin(SiteScopedMixin, DomainModelAdmin):
     resource_classes = [ZoneResource]
     list_display = ("site", "kind", "capacity_kg", "near_expiry_days")
     list_select_related = ("site",)
-    list_filter = ("kind", "site")
+    list_filter = ("kind", ("site", VisibleSiteFilter))
     list_editable = ("near_expiry_days",)
     search_fields = ("site__name",)
 
@@ -158,7 +191,7 @@ class RecipientAdmin(FoldedSearchMixin, SiteScopedMixin, DomainModelAdmin):
     resource_classes = [RecipientResource]
     list_display = ("__str__", "kind", "running_organisation", "municipality", "site", "consent_on")
     list_select_related = ("municipality", "site")
-    list_filter = ("kind", "municipality", "site")
+    list_filter = ("kind", "municipality", ("site", VisibleSiteFilter))
     search_fields = ("search_text",)
     inlines = [LiabilityConsentInline]
     fieldsets = (
@@ -230,7 +263,7 @@ class LotAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
         "received_on",
     )
     list_select_related = ("item", "site", "zone")
-    list_filter = ("site", "zone__kind", "date_kind", "item__category")
+    list_filter = (("site", VisibleSiteFilter), "zone__kind", "date_kind", "item__category")
     search_fields = ("item__search_text",)
     date_hierarchy = "expiry_date"
     readonly_fields = ("created_at",)
@@ -283,7 +316,7 @@ class LedgerEntryAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
         "created_at",
     )
     list_select_related = ("site", "lot__item", "created_by")
-    list_filter = ("kind", "site", "effective_on")
+    list_filter = ("kind", ("site", VisibleSiteFilter), "effective_on")
     search_fields = ("lot__item__search_text", "reason")
     date_hierarchy = "effective_on"
     readonly_fields = ("created_at",)
@@ -323,7 +356,7 @@ class DonationAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
     resource_classes = [DonationResource]
     list_display = ("received_on", "donor", "site", "created_by", "created_at")
     list_select_related = ("donor", "site", "created_by")
-    list_filter = ("site", "donor__kind", "received_on")
+    list_filter = (("site", VisibleSiteFilter), "donor__kind", "received_on")
     search_fields = ("donor__search_text", "note")
     date_hierarchy = "received_on"
     readonly_fields = ("created_at",)
@@ -334,7 +367,11 @@ class TransferAdmin(ReadOnlyMixin, RecordAdmin):
     resource_classes = [TransferResource]
     list_display = ("sent_on", "from_site", "to_site", "status", "received_on", "pick_list")
     list_select_related = ("from_site", "to_site")
-    list_filter = ("status", "from_site", "to_site")
+    list_filter = (
+        "status",
+        ("from_site", VisibleSiteFilter),
+        ("to_site", VisibleSiteFilter),
+    )
     search_fields = ("from_site__name", "to_site__name", "note")
     date_hierarchy = "sent_on"
     readonly_fields = ("created_at",)
@@ -363,7 +400,7 @@ class DistributionAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
         "delivery_note",
     )
     list_select_related = ("recipient", "site")
-    list_filter = ("site", "recipient__kind", "distributed_on")
+    list_filter = (("site", VisibleSiteFilter), "recipient__kind", "distributed_on")
     search_fields = ("recipient__search_text",)
     date_hierarchy = "distributed_on"
     readonly_fields = ("created_at",)
@@ -382,7 +419,7 @@ class DisposalAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
     resource_classes = [DisposalResource]
     list_display = ("disposed_on", "site", "reason", "note", "created_by")
     list_select_related = ("site", "created_by")
-    list_filter = ("reason", "site", "disposed_on")
+    list_filter = ("reason", ("site", VisibleSiteFilter), "disposed_on")
     search_fields = ("note",)
     readonly_fields = ("created_at",)
 
@@ -392,7 +429,7 @@ class StocktakeAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
     resource_classes = [StocktakeResource]
     list_display = ("counted_on", "site", "note", "created_by")
     list_select_related = ("site", "created_by")
-    list_filter = ("site", "counted_on")
+    list_filter = (("site", VisibleSiteFilter), "counted_on")
     search_fields = ("note",)
     readonly_fields = ("created_at",)
     inlines = [StocktakeLineInline]

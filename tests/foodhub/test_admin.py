@@ -127,3 +127,63 @@ def test_a_household_entered_with_a_name_is_refused_next_to_the_field(client, hu
     assert not Recipient.objects.exists()
     client.post(reverse("admin:foodhub_recipient_add"), {**data, "name": ""})
     assert Recipient.objects.get().reference_code == "R8-0100"
+
+
+def test_history_pages_of_another_sites_records_are_not_found_for_a_hub_operator(client, hubs):
+    own, other = hubs
+    theirs = Recipient.objects.create(
+        kind="household",
+        site=other,
+        municipality=other.municipality,
+        reference_code="R8-0777",
+        household_size=4,
+        referring_agency="香美町社会福祉協議会",
+    )
+    mine = RecipientFactory(site=own, name="やず地域食堂")
+    client.force_login(operator_of(own))
+
+    for recipient in (theirs, mine):
+        version = recipient.history.get().history_id
+        urls = [
+            reverse("admin:foodhub_recipient_history", args=[recipient.pk]),
+            reverse("admin:foodhub_recipient_simple_history", args=[recipient.pk, version]),
+            reverse("admin:foodhub_zone_history", args=[recipient.site.zones.first().pk]),
+            reverse("admin:foodhub_site_history", args=[recipient.site.pk]),
+        ]
+        statuses = [client.get(url).status_code for url in urls]
+        assert statuses == ([200] * 4 if recipient is mine else [404] * 4)
+    page = client.get(reverse("admin:foodhub_recipient_history", args=[mine.pk]))
+    assert "やず地域食堂" in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "lot",
+        "ledgerentry",
+        "donation",
+        "transfer",
+        "distribution",
+        "disposal",
+        "stocktake",
+        "recipient",
+        "zone",
+    ],
+)
+def test_the_admin_site_filters_list_only_the_operators_own_sites(client, hubs, model):
+    own, _other = hubs
+    second = site_with_zones(name="ハブ拠点 若桜町")  # a filter with one choice is not shown
+    client.force_login(operator_of(own, second))
+
+    html = client.get(reverse(f"admin:foodhub_{model}_changelist")).content.decode()
+
+    assert "ハブ拠点 八頭町" in html and "ハブ拠点 若桜町" in html
+    assert "ハブ拠点 香美町" not in html
+
+
+def test_the_secretariat_filters_by_every_site(client, hubs):
+    client.force_login(secretariat())
+
+    html = client.get(reverse("admin:foodhub_lot_changelist")).content.decode()
+
+    assert "ハブ拠点 八頭町" in html and "ハブ拠点 香美町" in html
