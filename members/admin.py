@@ -644,6 +644,36 @@ class MemberNoticeAdmin(DomainModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/form.pdf",
+                self.admin_site.admin_view(self.form_pdf),
+                name="members_membernotice_form",
+            ),
+            *super().get_urls(),
+        ]
+
+    def form_pdf(self, request, pk):
+        """別紙2 or 別紙3 filled in from the notice, for the paper file."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        notice = get_object_or_404(MemberNotice.objects.select_related("organisation"), pk=pk)
+        if notice.kind == MemberNotice.Kind.CHANGE:
+            template_name = "members/pdf/form2_change.html"
+        else:
+            template_name = "members/pdf/form3_withdrawal.html"
+        try:
+            pdf = render_pdf(
+                template_name,
+                {"notice": notice, "change_rows": selectors.notice_change_rows(notice)},
+            )
+        except JapaneseFontMissing as exc:
+            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
+        return response
+
     @admin.action(description=gettext_lazy("Apply the selected notices"), permissions=["change"])
     def apply_notices(self, request, queryset):
         done = 0

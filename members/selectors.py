@@ -113,6 +113,29 @@ def organisation_is_active_member(organisation: Organisation) -> bool:
     return organisation.memberships.active().exists()
 
 
+def notice_change_rows(notice) -> list[dict]:
+    """A change notice as rows of (field label, value before, value after). "Before" is the
+    organisation's entry as it was when the notice was submitted (from its history)."""
+    if notice.kind != notice.Kind.CHANGE:
+        return []
+    before = (
+        notice.organisation.history.filter(history_date__lte=notice.submitted_at)
+        .order_by("-history_date")
+        .first()
+    ) or notice.organisation
+    rows = []
+    for name, after in notice.changes.items():
+        field_object = Organisation._meta.get_field(name)
+        rows.append(
+            {
+                "label": field_object.verbose_name,
+                "before": getattr(before, name, ""),
+                "after": after,
+            }
+        )
+    return rows
+
+
 # --- Platform meeting ------------------------------------------------------------------------
 
 

@@ -479,3 +479,38 @@ def test_the_secretariat_invites_a_contact_person(
     assert not contact.user.has_usable_password()
     assert not contact.user.is_staff
     assert mailoutbox[0].to == ["tanto@example.jp"]
+
+
+def test_notices_print_as_filled_in_forms_2_and_3(client, secretariat):
+    membership = MembershipFactory(
+        organisation__name="NPO法人へんこう", organisation__phone="0857-00-0000"
+    )
+    change = services.notice_submit(
+        organisation=membership.organisation,
+        kind="change",
+        changes={"phone": "0857-99-9999"},
+        actor=None,
+    )
+    withdrawal = services.notice_submit(
+        organisation=membership.organisation,
+        kind="withdrawal",
+        reason="活動を終了するため",
+        effective_on=datetime.date(2026, 3, 31),
+        actor=None,
+    )
+
+    def text(notice):
+        response = client.get(reverse("admin:members_membernotice_form", args=[notice.pk]))
+        assert response["Content-Type"] == "application/pdf"
+        return subprocess.run(
+            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
+        ).stdout.decode()
+
+    form2 = text(change)
+    assert "変更届" in form2
+    assert "NPO法人へんこう" in form2
+    assert "0857-00-0000" in form2 and "0857-99-9999" in form2
+    form3 = text(withdrawal)
+    assert "退会届" in form3
+    assert "活動を終了するため" in form3
+    assert "令和8年3月31日" in form3
