@@ -1,5 +1,7 @@
 """The secretariat's screens for the supporter scheme. Actions and forms call services."""
 
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +22,7 @@ from core.japanese import fold
 from core.pdf import JapaneseFontMissing
 
 from . import selectors, services
+from .forms import run_check
 from .models import (
     Attendance,
     Certificate,
@@ -37,6 +40,7 @@ from .resources import (
     AttendanceResource,
     CertificateResource,
     ConsentTextResource,
+    JapaneseExportForm,
     RegistrationResource,
     SchoolDistrictResource,
     SupporterNoticeResource,
@@ -47,16 +51,32 @@ from .resources import (
 )
 
 
-def _report_errors(modeladmin, request, exc: ValidationError):
+def _report_errors(modeladmin, request, exc: ValidationError, about=None, level=messages.ERROR):
+    """A service's refusal as admin messages, prefixed with the record it concerns."""
+    prefix = f"{about}: " if about is not None else ""
     for message in exc.messages:
-        modeladmin.message_user(request, message, level=messages.ERROR)
+        modeladmin.message_user(request, f"{prefix}{message}", level=level)
+
+
+class SupportersModelAdmin(DomainModelAdmin):
+    """Base of this app's admins: Japanese export field picker, and exports that load the
+    relations their columns use in the same query (`export_select_related`)."""
+
+    export_form_class = JapaneseExportForm
+    export_select_related: tuple[str, ...] = ()
+
+    def get_export_queryset(self, request):
+        queryset = super().get_export_queryset(request)
+        if self.export_select_related:
+            queryset = queryset.select_related(*self.export_select_related)
+        return queryset
 
 
 # --- Places, rules, consent -------------------------------------------------------------------
 
 
 @admin.register(SchoolDistrict)
-class SchoolDistrictAdmin(DomainModelAdmin):
+class SchoolDistrictAdmin(SupportersModelAdmin):
     change_list_template = "admin/supporters/change_list_with_dashboard.html"
     resource_classes = [SchoolDistrictResource]
     list_display = ("name", "municipality", "target", "is_placeholder", "display_order")
@@ -118,7 +138,7 @@ def _bars(rows, value_key, target_key=None):
 
 
 @admin.register(SupporterRuleSet)
-class SupporterRuleSetAdmin(DomainModelAdmin):
+class SupporterRuleSetAdmin(SupportersModelAdmin):
     resource_classes = [SupporterRuleSetResource]
     list_display = (
         "valid_from",
@@ -132,7 +152,7 @@ class SupporterRuleSetAdmin(DomainModelAdmin):
 
 
 @admin.register(ConsentText)
-class ConsentTextAdmin(DomainModelAdmin):
+class ConsentTextAdmin(SupportersModelAdmin):
     resource_classes = [ConsentTextResource]
     list_display = ("version", "valid_from")
     search_fields = ("version",)
@@ -168,12 +188,7 @@ class TrainingSessionForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("The end must be after the start."))
-        district, municipality = cleaned.get("district"), cleaned.get("municipality")
-        if district and municipality and district.municipality_id != municipality.pk:
-            self.add_error("district", _("The school district is not in the chosen municipality."))
+        run_check(self, services.training_session_check, cleaned)
         return cleaned
 
 
@@ -204,13 +219,7 @@ class WalkInForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        district, municipality = cleaned.get("district"), cleaned.get("municipality")
-        if district and municipality and district.municipality_id != municipality.pk:
-            self.add_error("district", _("The school district is not in the chosen municipality."))
-        if cleaned.get("receives_line") and not cleaned.get("line_name"):
-            self.add_error("line_name", _("Please enter the LINE name."))
-        if not cleaned.get("receives_line"):
-            cleaned["line_name"] = ""
+        run_check(self, services.details_check, cleaned)
         return cleaned
 
 
@@ -218,9 +227,10 @@ WalkInFormSet = forms.formset_factory(WalkInForm, extra=3)
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(DomainModelAdmin):
+class TrainingSessionAdmin(SupportersModelAdmin):
     change_list_template = "admin/supporters/change_list_with_dashboard.html"
     resource_classes = [TrainingSessionResource]
+    export_select_related = ("district", "host_organisation")
     form = TrainingSessionForm
     list_display = (
         "title",
@@ -279,10 +289,16 @@ class TrainingSessionAdmin(DomainModelAdmin):
             try:
                 issued += len(services.certificates_issue(session=session, actor=request.user))
             except ValidationError as exc:
-                self.message_user(request, f"{session}: {' '.join(exc.messages)}", messages.WARNING)
+                _report_errors(self, request, exc, about=session, level=messages.WARNING)
         self.message_user(
             request, _("%(count)d certificates issued.") % {"count": issued}, messages.SUCCESS
         )
+
+    def save_model(self, request, obj, form, change):
+        saved = services.training_session_save(
+            session=obj, data=dict(form.cleaned_data), actor=request.user
+        )
+        obj.pk = saved.pk
 
     def get_urls(self):
         return [
@@ -308,13 +324,15 @@ class TrainingSessionAdmin(DomainModelAdmin):
             raise PermissionDenied
         session = get_object_or_404(TrainingSession.objects.select_related("municipality"), pk=pk)
         formset = WalkInFormSet(prefix="walkin")
+        token = uuid.uuid4()
         if request.method == "POST":
             action = request.POST.get("action")
             try:
                 if action == "attendance":
                     formset = WalkInFormSet(request.POST, prefix="walkin")
+                    token = _posted_token(request) or token  # kept when the page comes back
                     if formset.is_valid():
-                        self._record_attendance(request, session, formset)
+                        self._record_attendance(request, session, formset, token)
                         return redirect(request.path)
                     self.message_user(
                         request, _("Please correct the walk-in rows marked below."), messages.ERROR
@@ -351,12 +369,13 @@ class TrainingSessionAdmin(DomainModelAdmin):
             "title": _("Attendance: %(title)s") % {"title": session.title},
             "session": session,
             "formset": formset,
+            "attendance_token": token,
             **sheet,
             "has_certificates": any(hasattr(a, "certificate") for a in sheet["attendances"]),
         }
         return TemplateResponse(request, "admin/supporters/attendance.html", context)
 
-    def _record_attendance(self, request, session, formset):
+    def _record_attendance(self, request, session, formset, token):
         consent = selectors.consent_text_current()
         walk_ins = []
         for form in formset:
@@ -366,7 +385,11 @@ class TrainingSessionAdmin(DomainModelAdmin):
             walk_ins.append({**data, "consent_text": consent})
         ids = [int(i) for i in request.POST.getlist("attended")]
         created = services.session_attendance_record(
-            session=session, registration_ids=ids, walk_ins=walk_ins, actor=request.user
+            session=session,
+            registration_ids=ids,
+            walk_ins=walk_ins,
+            actor=request.user,
+            token=token,
         )
         self.message_user(
             request,
@@ -383,6 +406,13 @@ class TrainingSessionAdmin(DomainModelAdmin):
             self.message_user(request, _("No certificates have been issued yet."), messages.ERROR)
             return redirect("admin:supporters_trainingsession_attendance", pk=pk)
         return _certificates_response(request, certificates, f"session={pk}", f"session-{pk}")
+
+
+def _posted_token(request) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("token", ""))
+    except ValueError:
+        return None
 
 
 def _certificates_response(request, certificates, filters, name):
@@ -404,8 +434,27 @@ def _certificates_response(request, certificates, filters, name):
     return response
 
 
+class TsunagariMeetingForm(forms.ModelForm):
+    class Meta:
+        model = TsunagariMeeting
+        fields = [
+            "held_on",
+            "venue",
+            "municipality",
+            "district",
+            "resident_participants",
+            "student_participants",
+            "notes",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        run_check(self, services.details_check, cleaned)
+        return cleaned
+
+
 @admin.register(TsunagariMeeting)
-class TsunagariMeetingAdmin(DomainModelAdmin):
+class TsunagariMeetingAdmin(SupportersModelAdmin):
     resource_classes = [TsunagariMeetingResource]
     list_display = (
         "held_on",
@@ -419,6 +468,13 @@ class TsunagariMeetingAdmin(DomainModelAdmin):
     list_filter = ("municipality",)
     search_fields = ("venue", "notes")
     date_hierarchy = "held_on"
+    form = TsunagariMeetingForm
+
+    def save_model(self, request, obj, form, change):
+        saved = services.tsunagari_meeting_save(
+            meeting=obj, data=dict(form.cleaned_data), actor=request.user
+        )
+        obj.pk = saved.pk
 
 
 # --- People -----------------------------------------------------------------------------------
@@ -433,11 +489,18 @@ class RefresherDueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "due":
-            cutoff = selectors.refresher_due_cutoff(
-                timezone.localdate(), selectors.rules_in_force()
-            )
-            return queryset.filter(status=Supporter.Status.ACTIVE, last_trained_on__lte=cutoff)
+            cutoff = _refresher_cutoff_today()
+            if cutoff is None:
+                return queryset.none()
+            return queryset.filter(status=Supporter.Status.ACTIVE, refresher_basis__lte=cutoff)
         return queryset
+
+
+def _refresher_cutoff_today():
+    """None when no rule set is in force yet (only a future one): nobody is due then."""
+    today = timezone.localdate()
+    rules = selectors.rules_in_force_or_none(today)
+    return selectors.refresher_due_cutoff(today, rules) if rules is not None else None
 
 
 class AttendanceInline(admin.TabularInline):
@@ -464,8 +527,9 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Supporter)
-class SupporterAdmin(ImportMixin, DomainModelAdmin):
+class SupporterAdmin(ImportMixin, SupportersModelAdmin):
     resource_classes = [SupporterResource]
+    export_select_related = ("consent_text",)
     rollback_on_validation_errors = True
     # Our template (dashboard link) is the base that import-export's buttons extend.
     change_list_template = "admin/supporters/change_list_with_dashboard.html"
@@ -497,30 +561,40 @@ class SupporterAdmin(ImportMixin, DomainModelAdmin):
     inlines = [AttendanceInline]
 
     def get_queryset(self, request):
-        cutoff = selectors.refresher_due_cutoff(timezone.localdate(), selectors.rules_in_force())
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                refresher_due=Case(
-                    When(
-                        status=Supporter.Status.ACTIVE,
-                        last_trained_on__lte=cutoff,
-                        then=Value(True),
-                    ),
-                    default=Value(False),
-                    output_field=BooleanField(),
-                )
+        cutoff = _refresher_cutoff_today()
+        queryset = selectors.with_refresher_basis(super().get_queryset(request))
+        if cutoff is None:
+            return queryset.annotate(refresher_due=Value(False, output_field=BooleanField()))
+        return queryset.annotate(
+            refresher_due=Case(
+                When(
+                    status=Supporter.Status.ACTIVE,
+                    refresher_basis__lte=cutoff,
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
             )
         )
 
+    def has_change_permission(self, request, obj=None):
+        # An erased record is read-only: nothing is left to correct, and the service refuses.
+        if obj is not None and obj.anonymised_at is not None:
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
-        data = {name: form.cleaned_data[name] for name in form.cleaned_data}
-        # The form's clean() ran the same checks, so the service does not refuse here.
-        if change:
-            saved = services.supporter_update(supporter=obj, data=data, actor=request.user)
-        else:
-            saved = services.supporter_register(data=data, actor=request.user)
+        data = dict(form.cleaned_data)
+        # The form's clean() ran the service's own checks; a refusal here is a race (the
+        # record was erased meanwhile), reported instead of a server error.
+        try:
+            if change:
+                saved = services.supporter_update(supporter=obj, data=data, actor=request.user)
+            else:
+                saved = services.supporter_register(data=data, actor=request.user)
+        except ValidationError as exc:
+            _report_errors(self, request, exc, about=obj.pk)
+            return
         obj.pk = saved.pk
         obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
 
@@ -530,11 +604,10 @@ class SupporterAdmin(ImportMixin, DomainModelAdmin):
         class SupporterForm(form):
             def clean(self):
                 cleaned = super().clean()
-                try:
-                    services.supporter_fields_check(cleaned)
-                except ValidationError as exc:
-                    for field, errors in exc.error_dict.items():
-                        self.add_error(field, errors)
+                if obj is not None:
+                    run_check(self, services.supporter_update_check, supporter=obj, data=cleaned)
+                else:
+                    run_check(self, services.details_check, cleaned)
                 return cleaned
 
         return SupporterForm
@@ -558,9 +631,7 @@ class SupporterAdmin(ImportMixin, DomainModelAdmin):
                 )
                 changed += 1
             except ValidationError as exc:
-                self.message_user(
-                    request, f"{supporter}: {' '.join(exc.messages)}", messages.WARNING
-                )
+                _report_errors(self, request, exc, about=supporter.pk, level=messages.WARNING)
         self.message_user(request, _("%(count)d supporters updated.") % {"count": changed})
 
     @admin.action(description=gettext_lazy("Pause selected supporters"), permissions=["change"])
@@ -580,9 +651,7 @@ class SupporterAdmin(ImportMixin, DomainModelAdmin):
                 )
                 done += 1
             except ValidationError as exc:
-                self.message_user(
-                    request, f"{supporter.pk}: {' '.join(exc.messages)}", messages.WARNING
-                )
+                _report_errors(self, request, exc, about=supporter.pk, level=messages.WARNING)
         self.message_user(request, _("%(count)d supporters withdrawn.") % {"count": done})
 
     @admin.action(description=gettext_lazy("Withdraw (keep data)"), permissions=["change"])
@@ -607,29 +676,77 @@ class SupporterAdmin(ImportMixin, DomainModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(DomainModelAdmin):
+class RegistrationAdmin(SupportersModelAdmin):
     resource_classes = [RegistrationResource]
     list_display = ("full_name", "session", "email", "municipality", "status", "created_at")
     list_select_related = ("session", "municipality")
+    export_select_related = ("district",)
     list_filter = ("status", "session__municipality")
     search_fields = ("full_name", "full_name_kana", "email")
     readonly_fields = ("created_at", "consented_at", "token", "consent_text", "supporter")
-    raw_id_fields = ("session",)
+    actions = ["cancel", "reactivate"]
+
+    # Sign-ups come from the public form (registration_create) and change only through the
+    # actions below, whose services lock the session and keep capacity and uniqueness.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False if obj is not None else super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _apply(self, request, queryset, service, done_message):
+        done = 0
+        for registration in queryset.order_by("pk"):
+            try:
+                service(registration=registration, actor=request.user)
+                done += 1
+            except ValidationError as exc:
+                _report_errors(self, request, exc, about=registration.pk, level=messages.WARNING)
+        self.message_user(request, done_message % {"count": done})
+
+    @admin.action(description=gettext_lazy("Cancel selected sign-ups"), permissions=["change"])
+    def cancel(self, request, queryset):
+        self._apply(
+            request, queryset, services.registration_cancel, _("%(count)d sign-ups cancelled.")
+        )
+
+    @admin.action(
+        description=gettext_lazy("Reinstate selected cancelled sign-ups"), permissions=["change"]
+    )
+    def reactivate(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            services.registration_reactivate,
+            _("%(count)d sign-ups reinstated."),
+        )
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(DomainModelAdmin):
+class AttendanceAdmin(SupportersModelAdmin):
     resource_classes = [AttendanceResource]
     list_display = ("supporter", "session", "walk_in", "recorded_at")
     list_select_related = ("supporter", "session")
     list_filter = ("walk_in", "session__kind")
     search_fields = ("supporter__search_text", "session__title")
     readonly_fields = ("recorded_at", "recorded_by")
-    raw_id_fields = ("session", "supporter", "registration")
+
+    # Recorded only on the session's attendance page (session_attendance_record).
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Certificate)
-class CertificateAdmin(DomainModelAdmin):
+class CertificateAdmin(SupportersModelAdmin):
     resource_classes = [CertificateResource]
     list_display = ("serial", "name_on_certificate", "session_title", "completed_on", "issued_on")
     list_select_related = ("attendance",)
@@ -674,24 +791,30 @@ class NoticeRecipientInline(admin.TabularInline):
 
 
 class SupporterNoticeForm(forms.ModelForm):
+    # A double-submitted form carries the same token: one notice, one e-mail each.
+    form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
     class Meta:
         model = SupporterNotice
         fields = ("subject", "body", "municipality", "district", "status_filter")
 
     def clean(self):
         cleaned = super().clean()
-        district, municipality = cleaned.get("district"), cleaned.get("municipality")
-        if district and municipality and district.municipality_id != municipality.pk:
-            self.add_error("district", _("The school district is not in the chosen municipality."))
-        elif not selectors.notice_recipients(
-            municipality=municipality, district=district, status=cleaned.get("status_filter", "")
-        ).exists():
-            raise ValidationError(_("No supporter with an e-mail address matches these filters."))
+        if not self.errors:
+            run_check(
+                self,
+                services.notice_check,
+                subject=cleaned.get("subject", ""),
+                body=cleaned.get("body", ""),
+                municipality=cleaned.get("municipality"),
+                district=cleaned.get("district"),
+                status=cleaned.get("status_filter", ""),
+            )
         return cleaned
 
 
 @admin.register(SupporterNotice)
-class SupporterNoticeAdmin(DomainModelAdmin):
+class SupporterNoticeAdmin(SupportersModelAdmin):
     resource_classes = [SupporterNoticeResource]
     form = SupporterNoticeForm
     list_display = (
@@ -730,6 +853,7 @@ class SupporterNoticeAdmin(DomainModelAdmin):
             district=obj.district,
             status=obj.status_filter,
             actor=request.user,
+            token=form.cleaned_data["form_token"],
         )
         obj.pk = notice.pk
         obj.created_at = notice.created_at

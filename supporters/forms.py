@@ -2,9 +2,29 @@ import re
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .models import Registration, SchoolDistrict
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: next to its field, else at the top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def run_check(form, check, *args, **kwargs) -> None:
+    """Call a service check from a form's clean(); its errors go next to the fields."""
+    try:
+        check(*args, **kwargs)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+
 
 _KANA = re.compile(r"^[\u3041-\u309F\u30A0-\u30FF\uFF66-\uFF9F\s　ー・]+$")
 
@@ -60,14 +80,7 @@ class SignupForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        municipality = cleaned.get("municipality")
-        district = cleaned.get("district")
-        if municipality and district and district.municipality_id != municipality.pk:
-            self.add_error(
-                "district", _("This school district is not in the municipality you chose.")
-            )
-        if cleaned.get("receives_line") and not (cleaned.get("line_name") or "").strip():
-            self.add_error("line_name", _("Please enter your LINE name."))
+        run_check(self, services.details_check, cleaned)
         return cleaned
 
     def registration_data(self) -> dict:

@@ -453,7 +453,35 @@ class Attendance(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.supporter} / {self.session}"
+        # Ids only: this text is copied into Django's admin log, which erasure cannot reach.
+        return f"{self.session} / #{self.supporter_id}"
+
+
+class AttendanceSubmission(models.Model):
+    """One submitted attendance form: its token makes a double-submitted form a no-op."""
+
+    token = models.UUIDField(_("submission token"), unique=True)
+    session = models.ForeignKey(
+        TrainingSession,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("training session"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+
+    class Meta:
+        verbose_name = _("attendance submission")
+        verbose_name_plural = _("attendance submissions")
+
+    def __str__(self):
+        return str(self.token)
 
 
 class SerialCounter(models.Model):
@@ -539,6 +567,10 @@ class SupporterNotice(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # From the add form: the same form submitted twice records (and e-mails) one notice.
+    token = models.UUIDField(
+        _("submission token"), null=True, blank=True, unique=True, editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:

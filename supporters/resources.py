@@ -7,9 +7,12 @@ XLSX when openpyxl is installed). Every cell error is reported per row and field
 
 import datetime
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
+from import_export.forms import SelectableFieldsExportForm
 
 from core.exports import SafeModelResource
 from core.models import Municipality
@@ -145,6 +148,31 @@ class ConsentWidget(widgets.Widget):
         return value.version if value else ""
 
 
+class JapaneseExportForm(SelectableFieldsExportForm):
+    """The export field picker labels each column by its (Japanese) column name only, not by
+    the English attribute name import-export derives ("Full Name (氏名)")."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        return str(field.column_name) if field else field_name
+
+
+def japanese_columns(resource_class):
+    """Name every auto-created column after the model field's verbose name (gettext_lazy, so
+    Japanese in the export and the picker); declared fields keep their column names."""
+    model = resource_class._meta.model
+    for name, field in resource_class.fields.items():
+        if field.column_name != name:
+            continue  # declared with its own column name
+        first = name.split("__")[0]
+        if first == "id":
+            field.column_name = "ID"
+            continue
+        model_field = model._meta.get_field(first)
+        field.column_name = capfirst(model_field.verbose_name)  # stays lazy
+    return resource_class
+
+
 def _field(attribute, column, widget=None):
     return fields.Field(attribute=attribute, column_name=column, widget=widget or widgets.Widget())
 
@@ -187,11 +215,6 @@ class SupporterResource(SafeModelResource):
         clean_model_instances = True
         skip_unchanged = False
 
-    def get_export_queryset(self, request=None, **kwargs):
-        from .selectors import supporter_list_for_secretariat
-
-        return supporter_list_for_secretariat()
-
     def before_import_row(self, row, **kwargs):
         for key, value in list(row.items()):
             if isinstance(value, str):
@@ -210,23 +233,32 @@ class SupporterResource(SafeModelResource):
             )
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        from .services import details_check
+
         errors = dict(import_validation_errors or {})
-        if instance.line_name and not instance.receives_line:
-            errors.setdefault("line_name", []).append(
-                _("A LINE name is only kept for supporters who receive LINE.")
+        try:
+            details_check(
+                {
+                    "municipality": getattr(instance, "municipality", None),
+                    "district": instance.district,
+                    "receives_line": instance.receives_line,
+                    "line_name": instance.line_name,
+                }
             )
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
         super().validate_instance(instance, errors, validate_unique)
 
 
+@japanese_columns
 class SchoolDistrictResource(SafeModelResource):
     class Meta:
         model = SchoolDistrict
         fields = ("id", "municipality__name", "name", "name_kana", "target", "is_placeholder")
 
-    def get_export_queryset(self, request=None, **kwargs):
-        return SchoolDistrict.objects.select_related("municipality")
 
-
+@japanese_columns
 class TrainingSessionResource(SafeModelResource):
     class Meta:
         model = TrainingSession
@@ -247,12 +279,8 @@ class TrainingSessionResource(SafeModelResource):
             "unrecorded_participants",
         )
 
-    def get_export_queryset(self, request=None, **kwargs):
-        return TrainingSession.objects.select_related(
-            "municipality", "district", "host_organisation"
-        )
 
-
+@japanese_columns
 class TsunagariMeetingResource(SafeModelResource):
     class Meta:
         model = TsunagariMeeting
@@ -266,10 +294,8 @@ class TsunagariMeetingResource(SafeModelResource):
             "student_participants",
         )
 
-    def get_export_queryset(self, request=None, **kwargs):
-        return TsunagariMeeting.objects.select_related("municipality", "district")
 
-
+@japanese_columns
 class RegistrationResource(SafeModelResource):
     class Meta:
         model = Registration
@@ -287,19 +313,15 @@ class RegistrationResource(SafeModelResource):
             "created_at",
         )
 
-    def get_export_queryset(self, request=None, **kwargs):
-        return Registration.objects.select_related("session", "municipality", "district")
 
-
+@japanese_columns
 class AttendanceResource(SafeModelResource):
     class Meta:
         model = Attendance
         fields = ("id", "session__title", "supporter__full_name", "walk_in", "recorded_at")
 
-    def get_export_queryset(self, request=None, **kwargs):
-        return Attendance.objects.select_related("session", "supporter")
 
-
+@japanese_columns
 class CertificateResource(SafeModelResource):
     class Meta:
         model = Certificate
@@ -313,6 +335,7 @@ class CertificateResource(SafeModelResource):
         )
 
 
+@japanese_columns
 class SupporterNoticeResource(SafeModelResource):
     class Meta:
         model = SupporterNotice
@@ -326,10 +349,8 @@ class SupporterNoticeResource(SafeModelResource):
             "sent_at",
         )
 
-    def get_export_queryset(self, request=None, **kwargs):
-        return SupporterNotice.objects.select_related("municipality", "district")
 
-
+@japanese_columns
 class SupporterRuleSetResource(SafeModelResource):
     class Meta:
         model = SupporterRuleSet
@@ -342,6 +363,7 @@ class SupporterRuleSetResource(SafeModelResource):
         )
 
 
+@japanese_columns
 class ConsentTextResource(SafeModelResource):
     class Meta:
         model = ConsentText

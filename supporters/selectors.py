@@ -4,10 +4,11 @@ import calendar
 import datetime
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.japanese import fold
 from core.models import Municipality
 
 from .models import (
@@ -34,9 +35,14 @@ def fiscal_year_of(day: datetime.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
-def rules_in_force(on: datetime.date | None = None) -> SupporterRuleSet:
+def rules_in_force_or_none(on: datetime.date | None = None) -> SupporterRuleSet | None:
+    """The newest rule set valid on `on` (today by default); None if only later ones exist."""
     on = on or timezone.localdate()
-    rules = SupporterRuleSet.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
+    return SupporterRuleSet.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
+
+
+def rules_in_force(on: datetime.date | None = None) -> SupporterRuleSet:
+    rules = rules_in_force_or_none(on)
     if rules is None:
         raise SupporterRuleSet.DoesNotExist(_("No supporter rule set is in force."))
     return rules
@@ -98,16 +104,38 @@ def supporter_list_for_secretariat():
     return Supporter.objects.select_related("municipality", "district", "consent_text")
 
 
+def refresher_basis(supporter: Supporter) -> datetime.date:
+    """The day the refresher interval counts from: the last training, else registration."""
+    return supporter.last_trained_on or supporter.registered_on
+
+
+def refresher_due_on(supporter: Supporter, rules: SupporterRuleSet) -> datetime.date:
+    return add_months(refresher_basis(supporter), rules.refresher_interval_months)
+
+
 def refresher_due_cutoff(on: datetime.date, rules: SupporterRuleSet) -> datetime.date:
-    """Supporters last trained on or before this date are due for a refresher on `on`."""
-    return add_months(on, -rules.refresher_interval_months)
+    """The last basis day whose refresher is due on or before `on`.
+
+    The exact inverse of refresher_due_on: add_months clamps to the month end (31 Jan + 1
+    month is 29 Feb), so when `on` is a month's last day every later day of the earlier month
+    is due too.
+    """
+    cutoff = add_months(on, -rules.refresher_interval_months)
+    if (on + datetime.timedelta(days=1)).day == 1:
+        cutoff = cutoff.replace(day=calendar.monthrange(cutoff.year, cutoff.month)[1])
+    return cutoff
+
+
+def with_refresher_basis(queryset):
+    """Annotate `refresher_basis` (last training, else registration) for filtering in SQL."""
+    return queryset.annotate(refresher_basis=Coalesce("last_trained_on", "registered_on"))
 
 
 def supporters_refresher_due(on: datetime.date | None = None, rules=None):
     on = on or timezone.localdate()
     rules = rules or rules_in_force(on)
-    return supporter_list_for_secretariat().filter(
-        status=Supporter.Status.ACTIVE, last_trained_on__lte=refresher_due_cutoff(on, rules)
+    return with_refresher_basis(supporter_list_for_secretariat()).filter(
+        status=Supporter.Status.ACTIVE, refresher_basis__lte=refresher_due_cutoff(on, rules)
     )
 
 
@@ -115,9 +143,10 @@ def supporters_for_refresher_reminder(on: datetime.date, rules: SupporterRuleSet
     """Active supporters with an e-mail whose refresher falls due within the reminder window."""
     window_end = on + datetime.timedelta(days=rules.refresher_reminder_days)
     return (
-        Supporter.objects.filter(
+        with_refresher_basis(Supporter.objects.all())
+        .filter(
             status=Supporter.Status.ACTIVE,
-            last_trained_on__lte=refresher_due_cutoff(window_end, rules),
+            refresher_basis__lte=refresher_due_cutoff(window_end, rules),
         )
         .exclude(email="")
         .select_related("municipality")
@@ -144,6 +173,38 @@ def supporter_match_for_registration(registration: Registration) -> Supporter | 
     return (
         Supporter.objects.counted().filter(email__iexact=registration.email).order_by("pk").first()
     )
+
+
+def supporter_match_for_walk_in(data: dict) -> Supporter | None:
+    """An existing counted supporter a walk-in is: same e-mail, or else the same name, kana
+    and municipality (width and kana folded). Someone walking in for a refresher stays one
+    supporter, and a double-submitted walk-in row finds the supporter the first one made."""
+    counted = Supporter.objects.counted().order_by("pk")
+    email = (data.get("email") or "").strip()
+    if email:
+        match = counted.filter(email__iexact=email).first()
+        if match is not None:
+            return match
+    municipality = data.get("municipality")
+    if municipality is None:
+        return None
+    folded = fold(f"{data.get('full_name', '').strip()} {data.get('full_name_kana', '').strip()}")
+    return counted.filter(search_text=folded, municipality=municipality).first()
+
+
+def registration_ids_of_supporter(supporter: Supporter) -> list[int]:
+    """The sign-ups that are this person's: linked to the supporter, or not linked yet with the
+    same e-mail and the same name and kana (other people may share a family address)."""
+    ids = set(Registration.objects.filter(supporter=supporter).values_list("pk", flat=True))
+    email_key = (supporter.email or "").strip().casefold()
+    if email_key:
+        name = (fold(supporter.full_name), fold(supporter.full_name_kana))
+        for pk, full_name, kana in Registration.objects.filter(
+            supporter__isnull=True, email_key=email_key
+        ).values_list("pk", "full_name", "full_name_kana"):
+            if (fold(full_name), fold(kana)) == name:
+                ids.add(pk)
+    return sorted(ids)
 
 
 def certificates_for_session(session: TrainingSession):

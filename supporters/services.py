@@ -17,6 +17,7 @@ from core.pdf import render_pdf
 from . import selectors
 from .models import (
     Attendance,
+    AttendanceSubmission,
     Certificate,
     NoticeRecipient,
     Registration,
@@ -24,6 +25,7 @@ from .models import (
     Supporter,
     SupporterNotice,
     TrainingSession,
+    TsunagariMeeting,
 )
 
 logger = logging.getLogger(__name__)
@@ -36,29 +38,65 @@ def _erased_email(kind: str, pk: int) -> str:
     return f"erased-{kind}-{pk}@invalid.example"
 
 
+# --- The one check of places and LINE names --------------------------------------------------
+
+
+def details_check(data: dict) -> None:
+    """Where someone (or something) is and how they get LINE messages; every form, admin
+    screen, import and service calls this one function.
+
+    Checks only what `data` carries: the school district must lie in the municipality (when
+    both are given), and a LINE name is required with LINE and kept only with LINE (when
+    `receives_line` is given). Raises ValidationError keyed by field, in Japanese.
+    """
+    errors = {}
+    district, municipality = data.get("district"), data.get("municipality")
+    if district is not None and municipality is not None:
+        if district.municipality_id != municipality.pk:
+            errors["district"] = _("The school district is not in the chosen municipality.")
+    if "receives_line" in data:
+        line_name = (data.get("line_name") or "").strip()
+        if data["receives_line"] and not line_name:
+            errors["line_name"] = _("Please enter the LINE name.")
+        elif not data["receives_line"] and line_name:
+            errors["line_name"] = _("A LINE name is only kept for supporters who receive LINE.")
+    if errors:
+        raise ValidationError(errors)
+
+
 # --- Sign-up --------------------------------------------------------------------------------------
+
+
+def _registration_for_token(token: uuid.UUID, session_id: int) -> Registration | None:
+    existing = Registration.objects.filter(token=token).select_related("session").first()
+    if existing is not None and existing.session_id != session_id:
+        raise ValidationError(_("This form was already sent for another session. Please reload."))
+    return existing
 
 
 def registration_create(*, session_id: int, data: dict, token: uuid.UUID, actor=None):
     """Sign a resident up for a public session. Returns (registration, created).
 
-    The same token submitted twice returns the first registration (double click, reload).
-    The session row is locked while seats are counted, so capacity holds under concurrency;
-    the partial unique constraint on (session, e-mail) backs the no-double-registration rule.
+    The same token submitted twice returns the first registration (double click, reload),
+    also when both submissions arrive at once: the token is looked up again under the session
+    lock. The session row is locked while seats are counted, so capacity holds under
+    concurrency; the partial unique constraint on (session, e-mail) backs the
+    no-double-registration rule.
     """
-    existing = Registration.objects.filter(token=token).select_related("session").first()
+    existing = _registration_for_token(token, session_id)
     if existing is not None:
         return existing, False
 
     data = {**data, "email": data["email"].strip()}
-    if not data.get("receives_line"):
-        data["line_name"] = ""
-    elif not data.get("line_name", "").strip():
-        raise ValidationError({"line_name": _("Please enter your LINE name.")})
+    details_check(data)
     email_key = data["email"].casefold()
 
     with transaction.atomic():
         session = TrainingSession.objects.select_for_update(no_key=True).get(pk=session_id)
+        # A double click waits for the first submission's lock and finds its row here.
+        existing = _registration_for_token(token, session_id)
+        if existing is not None:
+            return existing, False
         if (
             not session.is_public
             or session.status != TrainingSession.Status.SCHEDULED
@@ -128,6 +166,97 @@ def training_reminders_send(*, on: datetime.date) -> int:
     return sent
 
 
+def registration_cancel(*, registration: Registration, actor) -> Registration:
+    """Cancel a sign-up (the secretariat, on the person's request); the seat goes back."""
+    with transaction.atomic():
+        TrainingSession.objects.select_for_update(no_key=True).get(pk=registration.session_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if hasattr(registration, "attendance"):
+            raise ValidationError(_("An attended sign-up cannot be cancelled."))
+        if registration.status != Registration.Status.CANCELLED:
+            registration.status = Registration.Status.CANCELLED
+            registration.save(update_fields=["status"])
+    return registration
+
+
+def registration_reactivate(*, registration: Registration, actor) -> Registration:
+    """Take back a cancellation, under the same rules as signing up: the session has not
+    started, a seat is free and the address is not signed up again meanwhile."""
+    with transaction.atomic():
+        session = TrainingSession.objects.select_for_update(no_key=True).get(
+            pk=registration.session_id
+        )
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status == Registration.Status.REGISTERED:
+            return registration
+        if (
+            session.status != TrainingSession.Status.SCHEDULED
+            or session.starts_at <= timezone.now()
+        ):
+            raise ValidationError(_("Sign-up for this session is closed."))
+        registered = session.registrations.filter(status=Registration.Status.REGISTERED)
+        if registered.filter(email_key=registration.email_key).exists():
+            raise ValidationError(_("This e-mail address is already signed up for this session."))
+        if registered.count() >= session.capacity:
+            raise ValidationError(_("Sorry, this session is full."))
+        registration.status = Registration.Status.REGISTERED
+        registration.save(update_fields=["status"])
+    return registration
+
+
+# --- Sessions and meetings entered by the secretariat -------------------------------------------
+
+
+def training_session_check(data: dict) -> None:
+    """What a training session must satisfy: it ends after it starts, and its school district
+    lies in its municipality."""
+    errors = {}
+    starts, ends = data.get("starts_at"), data.get("ends_at")
+    if starts and ends and ends <= starts:
+        errors["ends_at"] = [_("The end must be after the start.")]
+    try:
+        details_check({"municipality": data.get("municipality"), "district": data.get("district")})
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+def training_session_save(*, session: TrainingSession, data: dict, actor) -> TrainingSession:
+    """Create (session.pk is None) or correct a training session."""
+    current = {
+        "starts_at": session.starts_at,
+        "ends_at": session.ends_at,
+        "municipality": getattr(session, "municipality", None),
+        "district": session.district,
+    }
+    training_session_check({**current, **data})
+    with transaction.atomic():
+        if session.pk is not None:
+            session = TrainingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
+        for name, value in data.items():
+            setattr(session, name, value)
+        session.save()
+    return session
+
+
+def tsunagari_meeting_save(*, meeting: TsunagariMeeting, data: dict, actor) -> TsunagariMeeting:
+    """Create (meeting.pk is None) or correct a つながりミーティング record."""
+    details_check(
+        {
+            "municipality": data.get("municipality", getattr(meeting, "municipality", None)),
+            "district": data.get("district", meeting.district),
+        }
+    )
+    with transaction.atomic():
+        if meeting.pk is not None:
+            meeting = TsunagariMeeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
+        for name, value in data.items():
+            setattr(meeting, name, value)
+        meeting.save()
+    return meeting
+
+
 # --- Attendance, certificates, badges -----------------------------------------------------------
 
 
@@ -152,13 +281,21 @@ def _supporter_from_registration(registration: Registration, *, on: datetime.dat
 
 
 def session_attendance_record(
-    *, session: TrainingSession, registration_ids: list[int], walk_ins: list[dict], actor
+    *,
+    session: TrainingSession,
+    registration_ids: list[int],
+    walk_ins: list[dict],
+    actor,
+    token: uuid.UUID | None = None,
 ) -> list[Attendance]:
     """Record who attended: signed-up people by id and walk-ins by their details.
 
     Each attendee becomes (or stays) a registered supporter whose last training is this session.
-    Walk-in dicts carry the supporter fields plus `consent_text` (the version they signed).
-    Recording the same person twice is a no-op (unique constraint per session and supporter).
+    Walk-in dicts carry the supporter fields plus `consent_text` (the version they signed); a
+    walk-in who is already a supporter (same e-mail, or same name, kana and municipality) is
+    that supporter, not a new one. Recording the same person twice is a no-op (unique
+    constraint per session and supporter), and a form submitted twice with the same `token`
+    records once.
     """
     held_on = timezone.localtime(session.starts_at).date()
     if session.status == TrainingSession.Status.CANCELLED:
@@ -170,10 +307,15 @@ def session_attendance_record(
             raise ValidationError(
                 _("%(name)s has not agreed to the consent text.") % {"name": walk_in["full_name"]}
             )
+        details_check(walk_in)
 
     created = []
     with transaction.atomic():
         session = TrainingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
+        if token is not None:
+            if AttendanceSubmission.objects.filter(token=token).exists():
+                return []  # this very form was already recorded (double submit)
+            AttendanceSubmission.objects.create(token=token, session=session, submitted_by=actor)
         registrations = list(
             session.registrations.filter(
                 pk__in=registration_ids, status=Registration.Status.REGISTERED
@@ -191,9 +333,11 @@ def session_attendance_record(
                 registration.save(update_fields=["supporter"])
             attendees.append((supporter, registration, False))
         for walk_in in walk_ins:
-            supporter = Supporter.objects.create(
-                **walk_in, consented_at=timezone.now(), registered_on=held_on
-            )
+            supporter = selectors.supporter_match_for_walk_in(walk_in)
+            if supporter is None:
+                supporter = Supporter.objects.create(
+                    **walk_in, consented_at=timezone.now(), registered_on=held_on
+                )
             attendees.append((supporter, None, True))
 
         # Lock the attendees in pk order before touching their training dates.
@@ -319,26 +463,9 @@ _EDITABLE_FIELDS = (
 )
 
 
-def supporter_fields_check(data: dict) -> None:
-    errors = {}
-    district, municipality = data.get("district"), data.get("municipality")
-    if (
-        district is not None
-        and municipality is not None
-        and district.municipality_id != (municipality.pk)
-    ):
-        errors["district"] = _("The school district is not in the chosen municipality.")
-    if data.get("receives_line") and not (data.get("line_name") or "").strip():
-        errors["line_name"] = _("Please enter the LINE name.")
-    if not data.get("receives_line") and (data.get("line_name") or "").strip():
-        errors["line_name"] = _("A LINE name is only kept for supporters who receive LINE.")
-    if errors:
-        raise ValidationError(errors)
-
-
 def supporter_register(*, data: dict, actor) -> Supporter:
     """Register a supporter by hand (a paper form); consent time is now if a version is given."""
-    supporter_fields_check(data)
+    details_check({"receives_line": False, **data})
     with transaction.atomic():
         supporter = Supporter(**{k: v for k, v in data.items() if k in _EDITABLE_FIELDS})
         if supporter.consent_text_id and supporter.consented_at is None:
@@ -347,13 +474,28 @@ def supporter_register(*, data: dict, actor) -> Supporter:
     return supporter
 
 
-def supporter_update(*, supporter: Supporter, data: dict, actor) -> Supporter:
-    """Correct a supporter's details. Status changes go through their own services."""
+def supporter_merged_details(supporter: Supporter, data: dict) -> dict:
+    """The supporter's editable fields as they would be after applying `data`."""
+    return {**{k: getattr(supporter, k) for k in _EDITABLE_FIELDS}, **data}
+
+
+def supporter_update_check(*, supporter: Supporter, data: dict) -> None:
+    """Everything supporter_update refuses, for forms to show before saving."""
     if supporter.anonymised_at is not None:
         raise ValidationError(_("This supporter's personal data has already been erased."))
-    supporter_fields_check(data)
+    details_check(supporter_merged_details(supporter, data))
+
+
+def supporter_update(*, supporter: Supporter, data: dict, actor) -> Supporter:
+    """Correct a supporter's details. Status changes go through their own services.
+
+    Checked against the locked row merged with `data`, so a partial update (only the district,
+    only the LINE name) cannot leave the row inconsistent.
+    """
+    supporter_update_check(supporter=supporter, data=data)
     with transaction.atomic():
         locked = Supporter.objects.select_for_update(no_key=True).get(pk=supporter.pk)
+        supporter_update_check(supporter=locked, data=data)
         changed = [k for k in _EDITABLE_FIELDS if k in data and getattr(locked, k) != data[k]]
         for name in changed:
             setattr(locked, name, data[name])
@@ -386,21 +528,41 @@ def supporter_set_status(*, supporter: Supporter, status: str, on: datetime.date
 def supporter_withdraw(*, supporter: Supporter, on: datetime.date, erase: bool, actor) -> Supporter:
     """Withdraw a supporter; with a deletion request, erase their personal data too.
 
-    Attendance rows stay (pointing at the anonymised supporter), so participant counts of past
-    trainings do not change. Names and contact details are removed from the supporter, their
-    sign-ups, certificates, notice records and the notification log; history tables never
+    Their sign-ups for sessions not yet started are cancelled (the seats go back, no reminder
+    goes out). Attendance rows stay (pointing at the anonymised supporter), so participant
+    counts of past trainings do not change. Names and contact details are removed from the
+    supporter, their own sign-ups (not those of other people sharing the address),
+    certificates, notice records, the notification log and the admin log; history tables never
     stored them.
     """
+    if supporter.anonymised_at is not None:
+        raise ValidationError(_("This supporter's personal data has already been erased."))
     with transaction.atomic():
+        registration_ids = selectors.registration_ids_of_supporter(supporter)
+        upcoming = Registration.objects.filter(
+            pk__in=registration_ids,
+            status=Registration.Status.REGISTERED,
+            session__starts_at__gt=timezone.now(),
+        )
+        # Same lock order as sign-up and attendance: sessions (by pk), then the supporter.
+        session_ids = sorted(set(upcoming.values_list("session_id", flat=True)))
+        list(
+            TrainingSession.objects.select_for_update(no_key=True)
+            .filter(pk__in=session_ids)
+            .order_by("pk")
+        )
         supporter = Supporter.objects.select_for_update(no_key=True).get(pk=supporter.pk)
         if supporter.anonymised_at is not None:
             raise ValidationError(_("This supporter's personal data has already been erased."))
+        for registration in upcoming.order_by("pk"):
+            registration.status = Registration.Status.CANCELLED
+            registration.save(update_fields=["status"])
         if supporter.status != Supporter.Status.WITHDRAWN:
             supporter.status = Supporter.Status.WITHDRAWN
             supporter.status_changed_on = on
         fields = ["status", "status_changed_on"]
         if erase:
-            _erase_personal_data(supporter)
+            _erase_personal_data(supporter, registration_ids)
             fields += [
                 "full_name",
                 "full_name_kana",
@@ -416,17 +578,16 @@ def supporter_withdraw(*, supporter: Supporter, on: datetime.date, erase: bool, 
     return supporter
 
 
-def _erase_personal_data(supporter: Supporter) -> None:
-    """Caller holds the supporter's row lock."""
+def _erase_personal_data(supporter: Supporter, registration_ids: list[int]) -> None:
+    """Caller holds the supporter's row lock; `registration_ids` are the supporter's own."""
     from django.contrib.contenttypes.models import ContentType
 
     from core.models import Notification
 
     old_email = supporter.email
-    registrations = Registration.objects.filter(supporter=supporter)
-    if old_email:
-        registrations = registrations | Registration.objects.filter(email__iexact=old_email)
-    registrations = list(registrations.order_by("pk").select_for_update())
+    registrations = list(
+        Registration.objects.filter(pk__in=registration_ids).order_by("pk").select_for_update()
+    )
     for registration in registrations:
         registration.full_name = ERASED_NAME
         registration.full_name_kana = ""
@@ -464,6 +625,10 @@ def _erase_personal_data(supporter: Supporter) -> None:
     _erase_admin_log(Supporter, [supporter.pk])
     _erase_admin_log(Registration, [r.pk for r in registrations])
     _erase_admin_log(
+        Attendance,
+        list(Attendance.objects.filter(supporter=supporter).values_list("pk", flat=True)),
+    )
+    _erase_admin_log(
         Certificate,
         list(
             Certificate.objects.filter(attendance__supporter=supporter).values_list("pk", flat=True)
@@ -497,11 +662,14 @@ def refresher_reminders_send(*, on: datetime.date) -> int:
     One e-mail per supporter and due date: a new training moves the due date and so a later
     reminder is a new one.
     """
-    rules = selectors.rules_in_force(on)
+    rules = selectors.rules_in_force_or_none(on)
+    if rules is None:
+        logger.warning("No supporter rule set in force on %s: no refresher reminders", on)
+        return 0
     calendar_url = settings.SITE_URL.rstrip("/") + reverse("supporters:training-list")
     sent = 0
     for supporter in selectors.supporters_for_refresher_reminder(on, rules):
-        due_on = selectors.add_months(supporter.last_trained_on, rules.refresher_interval_months)
+        due_on = selectors.refresher_due_on(supporter, rules)
         sent += notify(
             purpose="supporters.refresher_reminder",
             target=supporter,
@@ -517,40 +685,65 @@ def refresher_reminders_send(*, on: datetime.date) -> int:
 # --- Notices --------------------------------------------------------------------------------------
 
 
-def notice_create(
-    *, subject: str, body: str, municipality=None, district=None, status: str = "", actor
-) -> SupporterNotice:
-    """Record a notice and exactly whom it goes to; sending is queued after commit."""
+def notice_check(*, subject: str, body: str, municipality=None, district=None, status=""):
+    """Everything notice_create refuses, for the add form to show before saving."""
     if not subject.strip() or not body.strip():
         raise ValidationError(_("A notice needs a subject and a text."))
-    if (
-        district is not None
-        and municipality is not None
-        and district.municipality_id != (municipality.pk)
-    ):
-        raise ValidationError(
-            {"district": _("The school district is not in the chosen municipality.")}
-        )
+    details_check({"municipality": municipality, "district": district})
+    if not selectors.notice_recipients(
+        municipality=municipality, district=district, status=status
+    ).exists():
+        raise ValidationError(_("No supporter with an e-mail address matches these filters."))
+
+
+def notice_create(
+    *,
+    subject: str,
+    body: str,
+    municipality=None,
+    district=None,
+    status: str = "",
+    actor,
+    token: uuid.UUID | None = None,
+) -> SupporterNotice:
+    """Record a notice and exactly whom it goes to; sending is queued after commit.
+
+    The same add form (`token`) submitted twice returns the first notice and sends nothing
+    more; the unique token column backs this when both submissions arrive at once.
+    """
+    if token is not None:
+        existing = SupporterNotice.objects.filter(token=token).first()
+        if existing is not None:
+            return existing
+    notice_check(
+        subject=subject, body=body, municipality=municipality, district=district, status=status
+    )
     recipients = list(
         selectors.notice_recipients(municipality=municipality, district=district, status=status)
     )
-    if not recipients:
-        raise ValidationError(_("No supporter with an e-mail address matches these filters."))
-    with transaction.atomic():
-        notice = SupporterNotice.objects.create(
-            subject=subject,
-            body=body,
-            municipality=municipality,
-            district=district,
-            status_filter=status,
-            created_by=actor,
-        )
-        NoticeRecipient.objects.bulk_create(
-            NoticeRecipient(notice=notice, supporter=s, email=s.email) for s in recipients
-        )
-        from .tasks import notice_send_task
+    try:
+        with transaction.atomic():
+            notice = SupporterNotice.objects.create(
+                subject=subject,
+                body=body,
+                municipality=municipality,
+                district=district,
+                status_filter=status,
+                created_by=actor,
+                token=token,
+            )
+            NoticeRecipient.objects.bulk_create(
+                NoticeRecipient(notice=notice, supporter=s, email=s.email) for s in recipients
+            )
+            from .tasks import notice_send_task
 
-        notice_send_task.delay_on_commit(notice.pk)
+            notice_send_task.delay_on_commit(notice.pk)
+    except IntegrityError:
+        # The same form submitted twice at once: the other submission's notice stands.
+        existing = SupporterNotice.objects.filter(token=token).first() if token else None
+        if existing is None:
+            raise
+        return existing
     return notice
 
 

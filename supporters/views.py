@@ -1,7 +1,6 @@
 import itertools
 import logging
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
@@ -9,34 +8,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
+from core.abuse import rate_limit_exceeded
 from core.selectors import municipality_list
 
 from . import selectors, services
-from .forms import SignupForm
+from .forms import SignupForm, add_service_errors
 from .models import TrainingSession
 
 logger = logging.getLogger(__name__)
 
 
-def _client_ip(request) -> str:
-    # Behind our reverse proxy REMOTE_ADDR is the proxy. The proxy appends the address it saw, so
-    # the last forwarded entry is trustworthy; earlier ones are whatever the client claimed.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return forwarded.split(",")[-1].strip() or request.META.get("REMOTE_ADDR", "")
-
-
 def signup_rate_limited(request) -> bool:
-    """Count this attempt; True when the address went over the hourly limit (from the rules)."""
-    limit = selectors.rules_in_force().signup_limit_per_hour
-    hour = timezone.now().strftime("%Y%m%d%H")
-    key = f"supporters:signup:{_client_ip(request)}:{hour}"
-    cache.add(key, 0, timeout=3600)
-    try:
-        attempts = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        attempts = 1
-    return attempts > limit
+    """Count this attempt; True when the visitor went over the hourly limit (from the rules).
+
+    The visitor is core.abuse.client_ip: REMOTE_ADDR unless TRUSTED_PROXY_COUNT proxies are
+    configured, so a forged X-Forwarded-For header cannot reset the count.
+    """
+    return rate_limit_exceeded(
+        request,
+        scope="supporters.signup",
+        limit=selectors.rules_in_force().signup_limit_per_hour,
+        window_seconds=3600,
+    )
 
 
 class TrainingListView(TemplateView):
@@ -103,11 +96,7 @@ class TrainingSignupView(FormView):
                 session_id=self.session.pk, data=data, token=form.cleaned_data["token"]
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         return redirect("supporters:training-signup-done", pk=self.session.pk)
 

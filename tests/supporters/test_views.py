@@ -92,7 +92,7 @@ def test_signup_with_district_outside_municipality_is_refused(client):
         _form(session, district=elsewhere.pk),
     )
 
-    assert "この中学校区は、選んだ市町にありません。" in response.content.decode()
+    assert "この中学校区は選んだ市町にありません。" in response.content.decode()
 
 
 def test_signup_succeeds_and_double_submit_creates_one(client, django_capture_on_commit_callbacks):
@@ -190,14 +190,32 @@ def test_calendar_can_be_narrowed_to_one_municipality(client):
     assert "岩美の研修" not in html
 
 
-def test_rate_limit_counts_the_address_the_proxy_saw(client):
+def test_forged_forwarded_for_does_not_reset_the_rate_limit(client):
+    """No proxy is trusted by default: the limit counts REMOTE_ADDR, whatever the header says."""
     SupporterRuleSet.objects.update(signup_limit_per_hour=1)
     session = TrainingSessionFactory()
     url = reverse("supporters:training-signup", args=[session.pk])
 
-    client.post(url, _form(session, email="a@example.jp"), HTTP_X_FORWARDED_FOR="1.1.1.1, 9.9.9.9")
+    client.post(url, _form(session, email="a@example.jp"), HTTP_X_FORWARDED_FOR="1.1.1.1")
     response = client.post(
-        url, _form(session, email="b@example.jp"), HTTP_X_FORWARDED_FOR="2.2.2.2, 9.9.9.9"
+        url, _form(session, email="b@example.jp"), HTTP_X_FORWARDED_FOR="2.2.2.2"
     )
 
     assert "短時間に多くの申込がありました" in response.content.decode()
+    assert Registration.objects.count() == 1
+
+
+def test_behind_one_trusted_proxy_the_limit_counts_the_address_the_proxy_saw(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    SupporterRuleSet.objects.update(signup_limit_per_hour=1)
+    session = TrainingSessionFactory()
+    url = reverse("supporters:training-signup", args=[session.pk])
+
+    client.post(url, _form(session, email="a@example.jp"), HTTP_X_FORWARDED_FOR="1.1.1.1")
+    other = client.post(url, _form(session, email="b@example.jp"), HTTP_X_FORWARDED_FOR="2.2.2.2")
+    forged = client.post(
+        url, _form(session, email="c@example.jp"), HTTP_X_FORWARDED_FOR="3.3.3.3, 1.1.1.1"
+    )
+
+    assert other.status_code == 302  # another visitor, own count
+    assert "短時間に多くの申込がありました" in forged.content.decode()  # 1.1.1.1 again
