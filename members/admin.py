@@ -765,7 +765,17 @@ class AttendanceInline(admin.TabularInline):
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
-        fields = ("kind", "title", "held_on", "place", "chair", "guests", "minutes_note")
+        fields = (
+            "kind",
+            "title",
+            "held_on",
+            "place",
+            "reply_by",
+            "reminder_days",
+            "chair",
+            "guests",
+            "minutes_note",
+        )
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
@@ -787,6 +797,8 @@ class MeetingAdmin(DomainModelAdmin):
         "title",
         "held_on",
         "place",
+        "reply_by",
+        "reminder_days",
         "rule_set",
         "notice_sent_at",
         "chair",
@@ -839,12 +851,17 @@ class MeetingAdmin(DomainModelAdmin):
             obj.rule_set = created.rule_set
             obj.created_at = created.created_at
             Meeting.objects.filter(pk=obj.pk).update(
-                guests=obj.guests, minutes_note=obj.minutes_note
+                reply_by=obj.reply_by,
+                reminder_days=obj.reminder_days,
+                guests=obj.guests,
+                minutes_note=obj.minutes_note,
             )
             return
         chair_changed = "chair" in form.changed_data
         chair = obj.chair
-        obj.save(update_fields=["title", "place", "guests", "minutes_note"])
+        obj.save(
+            update_fields=["title", "place", "reply_by", "reminder_days", "guests", "minutes_note"]
+        )
         if chair_changed:
             try:
                 services.meeting_choose_chair(meeting=obj, organisation=chair, actor=request.user)

@@ -617,6 +617,15 @@ class Meeting(models.Model):
         help_text=_("規約第10条3: people other than steering members asked to attend."),
     )
     notice_sent_at = models.DateTimeField(_("notice sent at"), null=True, blank=True)
+    reply_by = models.DateField(
+        _("replies due by"),
+        null=True,
+        blank=True,
+        help_text=_("For a written resolution: the date by which steering members reply."),
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("remind this many days before the reply date"), default=3
+    )
     minutes_note = models.TextField(_("notes for the minutes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()

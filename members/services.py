@@ -12,7 +12,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -151,6 +151,51 @@ def no_contact_reminders_send(*, today) -> int:
                 },
                 template_name="members/email/no_contact_reminder.txt",
                 context={"due_on": organisation.due_on},
+            )
+    return sent
+
+
+def written_resolution_reminders_send(*, today) -> int:
+    """Remind 幹事団体 that have not yet replied on every item of a written resolution, from
+    `reminder_days` before its reply date up to that date; once per meeting and recipient."""
+    from core.notifications import notify
+
+    sent = 0
+    meetings = Meeting.objects.filter(
+        kind=Meeting.Kind.WRITTEN,
+        notice_sent_at__isnull=False,
+        reply_by__gte=today,
+    ).order_by("pk")
+    for meeting in meetings:
+        if today < meeting.reply_by - datetime.timedelta(days=meeting.reminder_days):
+            continue
+        pending = list(meeting.items.filter(outcome=AgendaItem.Outcome.PENDING))
+        if not pending:
+            continue
+        replied_all = set(
+            Vote.objects.filter(item__in=pending)
+            .values("organisation_id")
+            .annotate(n=models.Count("pk"))
+            .filter(n=len(pending))
+            .values_list("organisation_id", flat=True)
+        )
+        roster = Organisation.objects.filter(attendances__meeting=meeting).order_by("pk")
+        for organisation in roster:
+            if organisation.pk in replied_all or not organisation.email:
+                continue
+            sent += notify(
+                purpose="members.written_resolution_reminder",
+                target=meeting,
+                period=f"reply-by-{meeting.reply_by.isoformat()}",
+                recipient=organisation.email,
+                subject=_("[%(platform)s] Reply requested by %(date)s: %(title)s")
+                % {
+                    "platform": settings.PLATFORM_NAME,
+                    "date": format_date(meeting.reply_by),
+                    "title": meeting.title,
+                },
+                template_name="members/email/written_resolution_reminder.txt",
+                context={"meeting": meeting, "items": pending, "organisation": organisation},
             )
     return sent
 

@@ -17,3 +17,9 @@ def no_contact_reminder_task() -> int:
 def applications_waiting_reminder_task() -> int:
     """Daily: remind the secretariat of applications waiting for review."""
     return services.applications_waiting_remind(today=timezone.localdate())
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def written_resolution_reminder_task() -> int:
+    """Daily: remind steering members who have not replied to a written resolution."""
+    return services.written_resolution_reminders_send(today=timezone.localdate())

@@ -88,3 +88,30 @@ def test_the_daily_tasks_are_scheduled_and_run(secretariat, mailoutbox):
     assert tasks.applications_waiting_reminder_task.delay().get() == 1
     assert tasks.applications_waiting_reminder_task.delay().get() == 0
     assert tasks.no_contact_reminder_task.delay().get() == 0
+
+
+def test_written_resolution_reminders_go_to_those_who_have_not_replied(mailoutbox):
+    from members.models import Meeting, Vote
+
+    staff = StaffFactory()
+    orgs = [SteeringMembershipFactory().organisation for _ in range(3)]
+    meeting = services.meeting_create(
+        title="書面決議", held_on=datetime.date(2026, 1, 5), kind=Meeting.Kind.WRITTEN, actor=staff
+    )
+    meeting.reply_by = datetime.date(2026, 1, 20)
+    meeting.reminder_days = 3
+    meeting.save()
+    item = services.agenda_item_add(meeting=meeting, kind="other", title="規程案", actor=staff)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    mailoutbox.clear()
+    services.vote_record(item=item, organisation=orgs[0], choice=Vote.Choice.FOR, actor=staff)
+
+    assert services.written_resolution_reminders_send(today=datetime.date(2026, 1, 16)) == 0
+    assert services.written_resolution_reminders_send(today=datetime.date(2026, 1, 17)) == 2
+    assert services.written_resolution_reminders_send(today=datetime.date(2026, 1, 20)) == 0
+    assert services.written_resolution_reminders_send(today=datetime.date(2026, 1, 21)) == 0
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(o.email for o in orgs[1:])
+    assert "2026年1月20日" in mailoutbox[0].body
+    assert PeriodicTask.objects.filter(
+        task="members.tasks.written_resolution_reminder_task"
+    ).exists()
