@@ -175,6 +175,9 @@ class StocktakeForm(IdempotentForm):
 
 class StockCountForm(forms.Form):
     lot_id = forms.IntegerField(widget=forms.HiddenInput)
+    # The book figures the sheet showed, so a count made before a movement is not taken as now.
+    recorded_kg = forms.DecimalField(max_digits=10, decimal_places=2, widget=forms.HiddenInput)
+    recorded_quantity = forms.IntegerField(widget=forms.HiddenInput)
     counted_kg = forms.DecimalField(
         label=_("counted kg"), max_digits=10, decimal_places=2, min_value=0
     )

@@ -59,6 +59,14 @@ def lot_list_for_user(user, *, in_stock=True):
     return lots.order_by("site__kind", "site__name", "expiry_date", "pk")
 
 
+def lot_list_for_stocktake(*, zone, pks=None) -> list[Lot]:
+    """The count sheet of a zone: its lots in stock, or (`pks`, a submitted sheet) those lots
+    whatever their stock now."""
+    lots = Lot.objects.filter(zone=zone).select_related("item")
+    lots = lots.filter(pk__in=pks) if pks is not None else lots.filter(kg__gt=0)
+    return list(lots.order_by("expiry_date", "pk"))
+
+
 def ledger_list_for_user(user):
     return (
         LedgerEntry.objects.filter(site__in=Site.objects.visible_to(user))

@@ -18,6 +18,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.japanese import format_date
+
 from .models import (
     DateKind,
     Disposal,
@@ -75,10 +77,16 @@ class LotAmount:
 
 @dataclass
 class StockCount:
+    """One lot counted. `recorded_kg` / `recorded_quantity` are the book figures the count sheet
+    showed: if the lot moved after the sheet was opened the count is stale and is refused (None:
+    the caller read the lot just now and accepts the books as they are at recording time)."""
+
     lot: Lot
     counted_kg: Decimal
     counted_quantity: int
     reason: str = ""
+    recorded_kg: Decimal | None = None
+    recorded_quantity: int | None = None
 
 
 # --- shared rules -----------------------------------------------------------------------------
@@ -154,6 +162,18 @@ def _not_at_site(lot, site):
     return ValidationError(_("Lot %(lot)s is not at %(site)s.") % {"lot": lot, "site": site})
 
 
+def _check_lot_on(lot, *, site, on_date) -> None:
+    """A document may only touch a lot of its own site that had arrived by the document's date:
+    a backdated movement must not take stock that was received later."""
+    if lot.site_id != site.pk:
+        raise _not_at_site(lot, site)
+    if lot.received_on > on_date:
+        raise ValidationError(
+            _("%(lot)s arrived on %(received)s, after %(date)s.")
+            % {"lot": lot, "received": format_date(lot.received_on), "date": format_date(on_date)}
+        )
+
+
 def _pieces_for(*, kg: Decimal, lot_kg: Decimal, lot_quantity: int) -> int:
     """Pieces going with `kg` taken from a lot: all of them with the last kilogram, otherwise in
     proportion, rounded half up."""
@@ -187,7 +207,7 @@ def _pick(*, site: Site, requests: list[PickRequest], on_date) -> list[Pick]:
 
     auto_items = {r.item.pk for r in requests if r.lot is None}
     candidate_pks = set(
-        Lot.objects.filter(site=site, item__in=auto_items, kg__gt=0)
+        Lot.objects.filter(site=site, item__in=auto_items, kg__gt=0, received_on__lte=on_date)
         .exclude(date_kind=DateKind.USE_BY, expiry_date__lt=on_date)
         .values_list("pk", flat=True)
     )
@@ -207,8 +227,7 @@ def _pick(*, site: Site, requests: list[PickRequest], on_date) -> list[Pick]:
     # Staff override first, so FEFO does not take what staff chose explicitly.
     for request in (r for r in requests if r.lot is not None):
         lot = locked[request.lot.pk]
-        if lot.site_id != site.pk:
-            raise _not_at_site(lot, site)
+        _check_lot_on(lot, site=site, on_date=on_date)
         if request.item is not None and lot.item_id != request.item.pk:
             raise ValidationError(
                 _("Lot %(lot)s is not %(item)s.") % {"lot": lot, "item": request.item}
@@ -228,6 +247,8 @@ def _pick(*, site: Site, requests: list[PickRequest], on_date) -> list[Pick]:
             if needed <= 0:
                 break
             if lot.item_id != request.item.pk or lot.site_id != site.pk:
+                continue
+            if lot.received_on > on_date:  # a staff-chosen lot that arrived later
                 continue
             if use_by_passed(lot, on_date) or remaining_kg[lot.pk] <= 0:
                 continue
@@ -630,10 +651,7 @@ def disposal_record(
         locked = _lock_lots(a.lot.pk for a in amounts)
         for amount in amounts:
             lot = locked[amount.lot.pk]
-            if lot.site_id != site.pk:
-                raise ValidationError(
-                    _("Lot %(lot)s is not at %(site)s.") % {"lot": lot, "site": site}
-                )
+            _check_lot_on(lot, site=site, on_date=disposed_on)
             if amount.kg is None or amount.kg <= 0 or amount.kg > lot.kg:
                 raise ValidationError(
                     _("%(lot)s: enter between 0 and %(kg)s kg.") % {"lot": lot, "kg": lot.kg}
@@ -700,10 +718,18 @@ def stocktake_record(
         lines, entries, errors = [], [], []
         for count in counts:
             lot = locked[count.lot.pk]
-            if lot.site_id != site.pk:
-                raise ValidationError(
-                    _("Lot %(lot)s is not at %(site)s.") % {"lot": lot, "site": site}
+            _check_lot_on(lot, site=site, on_date=counted_on)
+            if (count.recorded_kg is not None and count.recorded_kg != lot.kg) or (
+                count.recorded_quantity is not None and count.recorded_quantity != lot.quantity
+            ):
+                errors.append(
+                    _(
+                        "%(lot)s: the stock changed after the count sheet was opened (now "
+                        "%(kg)s kg, %(n)s pieces). Open the sheet again and count this lot again."
+                    )
+                    % {"lot": lot, "kg": lot.kg, "n": lot.quantity}
                 )
+                continue
             kg_delta = count.counted_kg - lot.kg
             quantity_delta = count.counted_quantity - lot.quantity
             differs = kg_delta != 0 or quantity_delta != 0

@@ -19,7 +19,7 @@ from core.japanese import format_date
 from core.pdf import JapaneseFontMissing, render_pdf
 
 from . import forms, selectors, services
-from .models import Distribution, LedgerEntry, Lot, Recipient, Site, Transfer, Zone
+from .models import Distribution, LedgerEntry, Recipient, Site, Transfer, Zone
 
 LOTS_PER_PAGE = 200
 
@@ -441,30 +441,34 @@ class StocktakeCreateView(StaffView):
             pk=zone_id,
         )
 
-    def _lots(self, zone):
-        return list(
-            Lot.objects.filter(zone=zone, kg__gt=0)
-            .select_related("item")
-            .order_by("expiry_date", "pk")
-        )
-
     def _formset(self, lots, data=None):
         initial = [
-            {"lot_id": lot.pk, "counted_kg": lot.kg, "counted_quantity": lot.quantity}
+            {
+                "lot_id": lot.pk,
+                "recorded_kg": lot.kg,
+                "recorded_quantity": lot.quantity,
+                "counted_kg": lot.kg,
+                "counted_quantity": lot.quantity,
+            }
             for lot in lots
         ]
         return forms.StockCountFormSet(data, initial=initial, prefix="count")
 
     def get(self, request, zone_id):
         zone = self._zone(request, zone_id)
-        lots = self._lots(zone)
+        lots = selectors.lot_list_for_stocktake(zone=zone)
         return self._render(request, zone, lots, forms.StocktakeForm(), self._formset(lots))
 
     def post(self, request, zone_id):
         zone = self._zone(request, zone_id)
-        lots = self._lots(zone)
         form = forms.StocktakeForm(request.POST)
-        formset = self._formset(lots, request.POST)
+        formset = forms.StockCountFormSet(request.POST, prefix="count")
+        # The lots of the sheet that was submitted (not the zone's lots now: some may have
+        # arrived or been emptied since the sheet was opened).
+        posted = [f["lot_id"].value() for f in formset]
+        lots = selectors.lot_list_for_stocktake(
+            zone=zone, pks=[int(pk) for pk in posted if str(pk).isdigit()]
+        )
         if form.is_valid() and formset.is_valid():
             by_pk = {lot.pk: lot for lot in lots}
             counts = [
@@ -473,6 +477,8 @@ class StocktakeCreateView(StaffView):
                     counted_kg=f.cleaned_data["counted_kg"],
                     counted_quantity=f.cleaned_data["counted_quantity"],
                     reason=f.cleaned_data["reason"],
+                    recorded_kg=f.cleaned_data["recorded_kg"],
+                    recorded_quantity=f.cleaned_data["recorded_quantity"],
                 )
                 for f in formset
                 if f.cleaned_data.get("lot_id") in by_pk
@@ -498,7 +504,12 @@ class StocktakeCreateView(StaffView):
         return self._render(request, zone, lots, form, formset, status=400)
 
     def _render(self, request, zone, lots, form, formset, status=200):
-        rows = list(zip(lots, formset, strict=True))
+        by_pk = {str(lot.pk): lot for lot in lots}
+        rows = [
+            (by_pk[str(f["lot_id"].value())], f)
+            for f in formset
+            if str(f["lot_id"].value()) in by_pk
+        ]
         return render(
             request,
             "foodhub/stocktake_form.html",

@@ -632,3 +632,118 @@ def test_recording_the_same_consent_twice_records_it_once(hub, staff):
 
     assert first.pk == second.pk
     assert recipient.consents.count() == 1
+
+
+# --- backdated documents ----------------------------------------------------------------------
+
+
+def test_a_backdated_distribution_cannot_take_food_that_arrived_later(hub, staff, cafeteria):
+    item = ItemFactory()
+    lot = receive(hub, item, 5, actor=staff, expiry=datetime.date(2027, 1, 1), received_on=NOV_20)
+    day_before = NOV_20 - datetime.timedelta(days=1)
+
+    with pytest.raises(ValidationError, match="在庫が足りません"):
+        _give(hub, cafeteria, 1, actor=staff, item=item, on=day_before)
+    with pytest.raises(ValidationError, match="入庫"):
+        _give(hub, cafeteria, 1, actor=staff, item=item, on=day_before, lot=lot)
+    _give(hub, cafeteria, 1, actor=staff, item=item, on=NOV_20)  # the day it arrived
+
+    lot.refresh_from_db()
+    assert lot.kg == Decimal(4)
+    assert Distribution.objects.count() == 1
+
+
+def test_fefo_does_not_take_a_later_arrival_chosen_on_another_line(hub, staff, cafeteria):
+    item = ItemFactory()
+    early = receive(hub, item, 5, actor=staff, expiry=datetime.date(2027, 3, 1), received_on=NOV_20)
+    late = receive(
+        hub,
+        item,
+        5,
+        actor=staff,
+        expiry=datetime.date(2027, 1, 1),
+        received_on=NOV_20 + datetime.timedelta(days=1),
+    )
+
+    with pytest.raises(ValidationError, match="入庫"):
+        services.distribution_create(
+            site=hub,
+            recipient=cafeteria,
+            distributed_on=NOV_20,
+            actor=staff,
+            requests=[
+                services.PickRequest(item=item, kg=Decimal(1)),
+                services.PickRequest(item=None, kg=Decimal(1), lot=late),
+            ],
+        )
+    distribution = _give(hub, cafeteria, 2, actor=staff, item=item, on=NOV_20)
+
+    assert list(distribution.lines.values_list("lot_id", flat=True)) == [early.pk]
+
+
+def test_a_backdated_disposal_or_stocktake_cannot_touch_a_lot_that_arrived_later(hub, staff):
+    lot = receive(
+        hub, ItemFactory(), 5, actor=staff, expiry=datetime.date(2027, 1, 1), received_on=NOV_20
+    )
+    day_before = NOV_20 - datetime.timedelta(days=1)
+
+    with pytest.raises(ValidationError, match="入庫"):
+        services.disposal_record(
+            site=hub,
+            disposed_on=day_before,
+            reason="damaged",
+            amounts=[services.LotAmount(lot, Decimal(1))],
+            actor=staff,
+        )
+    with pytest.raises(ValidationError, match="入庫"):
+        services.stocktake_record(
+            site=hub,
+            counted_on=day_before,
+            actor=staff,
+            counts=[services.StockCount(lot, Decimal(4), 10, "計量")],
+        )
+    services.disposal_record(
+        site=hub,
+        disposed_on=NOV_20,
+        reason="damaged",
+        amounts=[services.LotAmount(lot, Decimal(1))],
+        actor=staff,
+    )
+    lot.refresh_from_db()
+    assert lot.kg == Decimal(4)
+    _ledger_agrees()
+
+
+def test_a_stocktake_refuses_a_count_made_against_figures_that_have_since_changed(
+    hub, staff, cafeteria
+):
+    item = ItemFactory()
+    lot = receive(hub, item, 10, actor=staff, expiry=datetime.date(2027, 1, 1))
+    _give(hub, cafeteria, 4, actor=staff, item=item)  # after the sheet showed 10 kg
+
+    with pytest.raises(ValidationError, match="棚卸表を開いた後に在庫が動きました"):
+        services.stocktake_record(
+            site=hub,
+            counted_on=NOV_20,
+            actor=staff,
+            counts=[
+                services.StockCount(
+                    lot, Decimal(9), 6, "計量", recorded_kg=Decimal(10), recorded_quantity=10
+                )
+            ],
+        )
+    lot.refresh_from_db()
+    assert lot.kg == Decimal(6)
+    services.stocktake_record(
+        site=hub,
+        counted_on=NOV_20,
+        actor=staff,
+        counts=[
+            services.StockCount(
+                lot, Decimal("5.5"), 6, "計量", recorded_kg=Decimal(6), recorded_quantity=6
+            )
+        ],
+    )
+    lot.refresh_from_db()
+    assert lot.kg == Decimal("5.5")
+    _ledger_agrees()

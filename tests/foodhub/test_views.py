@@ -295,6 +295,8 @@ def test_a_stocktake_page_records_adjustments(client, staff, hub):
             "count-MIN_NUM_FORMS": "0",
             "count-MAX_NUM_FORMS": "1000",
             "count-0-lot_id": lot.pk,
+            "count-0-recorded_kg": "10",
+            "count-0-recorded_quantity": "10",
             "count-0-counted_kg": "9",
             "count-0-counted_quantity": "10",
             "count-0-reason": "計量誤差",
@@ -353,3 +355,65 @@ def test_dashboard_and_csv_exports_are_logged(client, staff, hub):
         ("foodhub.LedgerEntry", 2),
         ("foodhub.LedgerEntry", 2),
     ]
+
+
+def _count_sheet(lot, *, recorded_kg, counted_kg, reason="", recorded_quantity=10):
+    return {
+        "idempotency_key": str(uuid.uuid4()),
+        "counted_on": NOV_20.isoformat(),
+        "note": "",
+        "count-TOTAL_FORMS": "1",
+        "count-INITIAL_FORMS": "1",
+        "count-MIN_NUM_FORMS": "0",
+        "count-MAX_NUM_FORMS": "1000",
+        "count-0-lot_id": lot.pk,
+        "count-0-recorded_kg": recorded_kg,
+        "count-0-recorded_quantity": str(recorded_quantity),
+        "count-0-counted_kg": counted_kg,
+        "count-0-counted_quantity": str(recorded_quantity),
+        "count-0-reason": reason,
+    }
+
+
+def test_a_count_sheet_opened_before_a_distribution_does_not_undo_it(client, staff, hub):
+    rice = ItemFactory(name="米")
+    lot = receive(hub, rice, 10, actor=staff, expiry=datetime.date(2027, 1, 1))
+    url = reverse("foodhub:stocktake-create", args=[lot.zone_id])
+    assert 'name="count-0-recorded_kg" value="10.00"' in client.get(url).content.decode()
+    services.distribution_create(
+        site=hub,
+        recipient=consented(RecipientFactory(site=hub), actor=staff),
+        distributed_on=NOV_20,
+        actor=staff,
+        requests=[services.PickRequest(rice, Decimal(4))],
+    )
+
+    stale = client.post(url, _count_sheet(lot, recorded_kg="10", counted_kg="9", reason="計量"))
+
+    assert stale.status_code == 400
+    assert "棚卸表を開いた後に在庫が動きました" in stale.content.decode()
+    lot.refresh_from_db()
+    assert lot.kg == Decimal(6)
+    fresh = client.post(
+        url,
+        _count_sheet(lot, recorded_kg="6", recorded_quantity=6, counted_kg="5.5", reason="計量"),
+    )
+    assert fresh.status_code == 302
+    lot.refresh_from_db()
+    assert lot.kg == Decimal("5.5")
+
+
+def test_the_count_sheet_survives_a_lot_arriving_in_the_zone_meanwhile(client, staff, hub):
+    rice = ItemFactory(name="米")
+    lot = receive(hub, rice, 10, actor=staff, expiry=datetime.date(2027, 1, 1))
+    url = reverse("foodhub:stocktake-create", args=[lot.zone_id])
+    client.get(url)
+    receive(hub, ItemFactory(name="缶詰"), 3, actor=staff, expiry=datetime.date(2027, 2, 1))
+
+    refused = client.post(url, _count_sheet(lot, recorded_kg="10", counted_kg="9"))  # no reason
+    assert refused.status_code == 400
+    assert "理由" in refused.content.decode()
+    done = client.post(url, _count_sheet(lot, recorded_kg="10", counted_kg="9", reason="計量"))
+
+    assert done.status_code == 302
+    assert LedgerEntry.objects.filter(kind="adjustment").count() == 1
