@@ -3,8 +3,8 @@
 import calendar
 import datetime
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce, Replace, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -166,43 +166,70 @@ def notice_recipients(*, municipality=None, district=None, status=""):
     return queryset.order_by("pk")
 
 
+def _compact(text: str) -> str:
+    """Folded (width, kana, case) and without spaces: 「ｲﾅﾊﾞ ﾊﾅｺ」 and 「いなば　はなこ」 agree."""
+    return "".join(fold(text).split())
+
+
+def supporter_match(
+    *, email: str, full_name: str, full_name_kana: str, municipality
+) -> Supporter | None:
+    """The counted supporter these details belong to, if any: the same e-mail and the same
+    name, or else the same name, kana and municipality. An e-mail alone is not enough: family
+    members share addresses, and each of them is a supporter of their own."""
+    counted = Supporter.objects.counted().order_by("pk")
+    email = (email or "").strip()
+    if email:
+        for candidate in counted.filter(email__iexact=email):
+            if _compact(candidate.full_name) == _compact(full_name):
+                return candidate
+    if municipality is None:
+        return None
+    return (
+        counted.filter(municipality=municipality)
+        .annotate(compact=Replace("search_text", Value(" "), Value("")))
+        .filter(compact=_compact(f"{full_name}{full_name_kana}"))
+        .first()
+    )
+
+
 def supporter_match_for_registration(registration: Registration) -> Supporter | None:
-    """An existing counted supporter with the sign-up's e-mail (someone coming to a refresher)."""
+    """The supporter a sign-up belongs to (someone coming to a refresher), see supporter_match."""
     if registration.supporter_id:
         return registration.supporter
-    return (
-        Supporter.objects.counted().filter(email__iexact=registration.email).order_by("pk").first()
+    return supporter_match(
+        email=registration.email,
+        full_name=registration.full_name,
+        full_name_kana=registration.full_name_kana,
+        municipality=registration.municipality,
     )
 
 
 def supporter_match_for_walk_in(data: dict) -> Supporter | None:
-    """An existing counted supporter a walk-in is: same e-mail, or else the same name, kana
-    and municipality (width and kana folded). Someone walking in for a refresher stays one
-    supporter, and a double-submitted walk-in row finds the supporter the first one made."""
-    counted = Supporter.objects.counted().order_by("pk")
-    email = (data.get("email") or "").strip()
-    if email:
-        match = counted.filter(email__iexact=email).first()
-        if match is not None:
-            return match
-    municipality = data.get("municipality")
-    if municipality is None:
-        return None
-    folded = fold(f"{data.get('full_name', '').strip()} {data.get('full_name_kana', '').strip()}")
-    return counted.filter(search_text=folded, municipality=municipality).first()
+    """The supporter a walk-in already is, see supporter_match. Someone walking in for a
+    refresher stays one supporter, and a walk-in row submitted twice finds the supporter the
+    first submission made."""
+    return supporter_match(
+        email=data.get("email") or "",
+        full_name=data.get("full_name") or "",
+        full_name_kana=data.get("full_name_kana") or "",
+        municipality=data.get("municipality"),
+    )
 
 
 def registration_ids_of_supporter(supporter: Supporter) -> list[int]:
     """The sign-ups that are this person's: linked to the supporter, or not linked yet with the
-    same e-mail and the same name and kana (other people may share a family address)."""
+    same e-mail and the same name (and kana, when both are known): other people may share a
+    family address."""
     ids = set(Registration.objects.filter(supporter=supporter).values_list("pk", flat=True))
     email_key = (supporter.email or "").strip().casefold()
     if email_key:
-        name = (fold(supporter.full_name), fold(supporter.full_name_kana))
-        for pk, full_name, kana in Registration.objects.filter(
+        name, kana = _compact(supporter.full_name), _compact(supporter.full_name_kana)
+        for pk, full_name, full_name_kana in Registration.objects.filter(
             supporter__isnull=True, email_key=email_key
         ).values_list("pk", "full_name", "full_name_kana"):
-            if (fold(full_name), fold(kana)) == name:
+            same_kana = not kana or not full_name_kana or _compact(full_name_kana) == kana
+            if _compact(full_name) == name and same_kana:
                 ids.add(pk)
     return sorted(ids)
 

@@ -140,9 +140,9 @@ def _walk_in(municipality, **overrides):
 
 def test_a_supporter_walking_in_for_a_refresher_stays_one_supporter_by_email():
     supporter = SupporterFactory(
-        email="known@example.jp", last_trained_on=datetime.date(2023, 1, 1)
+        full_name="当日 三郎", email="known@example.jp", last_trained_on=datetime.date(2023, 1, 1)
     )
-    session = _past_session(municipality=supporter.municipality)
+    session = _past_session()  # another municipality: the e-mail and the name decide
 
     services.session_attendance_record(
         session=session,
@@ -155,6 +155,29 @@ def test_a_supporter_walking_in_for_a_refresher_stays_one_supporter_by_email():
     supporter.refresh_from_db()
     assert supporter.last_trained_on == timezone.localdate() - datetime.timedelta(days=1)
     assert Attendance.objects.get().supporter == supporter
+
+
+def test_a_family_member_sharing_the_address_becomes_a_supporter_of_their_own():
+    mother = SupporterFactory(full_name="因幡 花子", email="family@example.jp")
+    session = _past_session(municipality=mother.municipality)
+    daughter = RegistrationFactory(
+        session=session,
+        full_name="因幡 桃子",
+        full_name_kana="いなば ももこ",
+        email="family@example.jp",
+    )
+
+    services.session_attendance_record(
+        session=session,
+        registration_ids=[daughter.pk],
+        walk_ins=[_walk_in(session.municipality, email="family@example.jp")],
+        actor=None,
+    )
+
+    assert Supporter.objects.count() == 3
+    assert not mother.attendances.exists()
+    daughter.refresh_from_db()
+    assert daughter.supporter.full_name == "因幡 桃子"
 
 
 def test_a_walk_in_without_email_matches_name_kana_and_municipality_folded():

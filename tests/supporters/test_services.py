@@ -299,9 +299,13 @@ def test_recording_the_same_attendance_twice_adds_nothing():
 
 
 def test_refresher_attendance_updates_the_existing_supporter():
-    supporter = SupporterFactory(email="old@example.jp", last_trained_on=datetime.date(2023, 1, 1))
+    supporter = SupporterFactory(
+        full_name="更新 花子", email="old@example.jp", last_trained_on=datetime.date(2023, 1, 1)
+    )
     session = _past_session(kind=TrainingSession.Kind.REFRESHER)
-    registration = RegistrationFactory(session=session, email="OLD@example.jp")
+    registration = RegistrationFactory(
+        session=session, full_name="更新　花子", email="OLD@example.jp"
+    )  # full-width space this time
 
     services.session_attendance_record(
         session=session, registration_ids=[registration.pk], walk_ins=[], actor=None
