@@ -276,22 +276,11 @@ class LotAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
     def zone_kind(self, lot):
         return lot.zone.get_kind_display()
 
-    @admin.action(description=_("Dispose of the selected lots as expired"), permissions=["view"])
+    @admin.action(description=_("Dispose of the selected lots as expired"), permissions=["dispose"])
     def dispose_expired(self, request, queryset):
-        today = timezone.localdate()
-        done, refused = 0, []
-        for lot in queryset.filter(expiry_date__lt=today).order_by("pk"):
-            try:
-                services.disposal_record(
-                    site=lot.site,
-                    disposed_on=today,
-                    reason=Disposal.Reason.EXPIRED,
-                    amounts=[services.LotAmount(lot=lot, kg=lot.kg, quantity=lot.quantity)],
-                    actor=request.user,
-                )
-                done += 1
-            except (ValidationError, PermissionDenied) as exc:
-                refused.append(f"{lot}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
+        done, refused = services.expired_lots_dispose(
+            lots=queryset, on_date=timezone.localdate(), actor=request.user
+        )
         self.message_user(
             request,
             ngettext("%(count)d lot was disposed of.", "%(count)d lots were disposed of.", done)
@@ -299,6 +288,9 @@ class LotAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
         )
         for message in refused:
             self.message_user(request, message, level=messages.ERROR)
+
+    def has_dispose_permission(self, request):
+        return request.user.has_perm("foodhub.add_disposal")
 
 
 @admin.register(LedgerEntry)

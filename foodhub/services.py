@@ -275,6 +275,25 @@ def _take_stock(picks: list[Pick]) -> None:
         ) from exc
 
 
+def _record_outflow(picks, *, line, kind, site, effective_on, actor, **document) -> None:
+    """Take the picks out of stock: decrease the lots, one document line (`line(pick)`) and one
+    ledger entry per pick. Caller holds the lot locks."""
+    _take_stock(picks)
+    lines = [line(pick) for pick in picks]
+    type(lines[0]).objects.bulk_create(lines)
+    LedgerEntry.objects.bulk_create(
+        _entries(
+            picks,
+            kind=kind,
+            sign=-1,
+            site=site,
+            effective_on=effective_on,
+            actor=actor,
+            **document,
+        )
+    )
+
+
 def _entries(picks, *, kind, sign, site, effective_on, actor, **document):
     return [
         LedgerEntry(
@@ -411,23 +430,16 @@ def transfer_send(
                         "item": pick.lot.item,
                     }
                 )
-        _take_stock(picks)
-        TransferLine.objects.bulk_create(
-            [
-                TransferLine(transfer=transfer, source_lot=p.lot, kg=p.kg, quantity=p.quantity)
-                for p in picks
-            ]
-        )
-        LedgerEntry.objects.bulk_create(
-            _entries(
-                picks,
-                kind=LedgerEntry.Kind.TRANSFER_OUT,
-                sign=-1,
-                site=from_site,
-                effective_on=sent_on,
-                actor=actor,
-                transfer=transfer,
-            )
+        _record_outflow(
+            picks,
+            line=lambda p: TransferLine(
+                transfer=transfer, source_lot=p.lot, kg=p.kg, quantity=p.quantity
+            ),
+            kind=LedgerEntry.Kind.TRANSFER_OUT,
+            site=from_site,
+            effective_on=sent_on,
+            actor=actor,
+            transfer=transfer,
         )
     return transfer
 
@@ -599,23 +611,16 @@ def distribution_create(
                     % {"lots": "、".join(str(lot) for lot in past)}
                 }
             )
-        _take_stock(picks)
-        DistributionLine.objects.bulk_create(
-            [
-                DistributionLine(distribution=distribution, lot=p.lot, kg=p.kg, quantity=p.quantity)
-                for p in picks
-            ]
-        )
-        LedgerEntry.objects.bulk_create(
-            _entries(
-                picks,
-                kind=LedgerEntry.Kind.DISTRIBUTION,
-                sign=-1,
-                site=site,
-                effective_on=distributed_on,
-                actor=actor,
-                distribution=distribution,
-            )
+        _record_outflow(
+            picks,
+            line=lambda p: DistributionLine(
+                distribution=distribution, lot=p.lot, kg=p.kg, quantity=p.quantity
+            ),
+            kind=LedgerEntry.Kind.DISTRIBUTION,
+            site=site,
+            effective_on=distributed_on,
+            actor=actor,
+            distribution=distribution,
         )
     return distribution
 
@@ -679,6 +684,43 @@ def disposal_record(
             )
         )
     return disposal
+
+
+def expired_lots_dispose(*, lots, on_date, actor) -> tuple[int, list[str]]:
+    """Dispose of the chosen lots that are past their date on `on_date`, whole, as expired: one
+    disposal per site. Lots not yet past their date, or already empty, are left alone; a site the
+    actor does not operate is refused. Returns (lots disposed, refusal messages)."""
+    by_site: dict[int, list[Lot]] = {}
+    for lot in (
+        Lot.objects.filter(pk__in=[lot.pk for lot in lots], kg__gt=0, expiry_date__lt=on_date)
+        .select_related("site", "item")
+        .order_by("site_id", "pk")
+    ):
+        by_site.setdefault(lot.site_id, []).append(lot)
+    done, refused = 0, []
+    for site_lots in by_site.values():
+        site = site_lots[0].site
+        try:
+            with transaction.atomic():
+                # The whole of each lot as it is under the lock, not as it was when listed.
+                locked = _lock_lots(lot.pk for lot in site_lots)
+                amounts = [
+                    LotAmount(lot=lot, kg=lot.kg, quantity=lot.quantity)
+                    for lot in locked.values()
+                    if lot.kg > 0
+                ]
+                if amounts:
+                    disposal_record(
+                        site=site,
+                        disposed_on=on_date,
+                        reason=Disposal.Reason.EXPIRED,
+                        amounts=amounts,
+                        actor=actor,
+                    )
+                    done += len(amounts)
+        except (ValidationError, PermissionDenied) as exc:
+            refused.append(f"{site}: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
+    return done, refused
 
 
 def stocktake_record(

@@ -9,6 +9,7 @@ from foodhub.models import LedgerEntry, Recipient
 from .factories import (
     ItemFactory,
     RecipientFactory,
+    UserFactory,
     operator_of,
     receive,
     secretariat,
@@ -187,3 +188,13 @@ def test_the_secretariat_filters_by_every_site(client, hubs):
     html = client.get(reverse("admin:foodhub_lot_changelist")).content.decode()
 
     assert "ハブ拠点 八頭町" in html and "ハブ拠点 香美町" in html
+
+
+def test_read_only_roles_are_not_offered_the_dispose_action(client, hubs):
+    changelist = reverse("admin:foodhub_lot_changelist")
+    receive(hubs[0], ItemFactory(), 5, actor=secretariat(), expiry=datetime.date(2027, 1, 1))
+
+    client.force_login(UserFactory(roles=["監査"], is_staff=True))
+    assert 'value="dispose_expired"' not in client.get(changelist).content.decode()
+    client.force_login(operator_of(hubs[0]))
+    assert 'value="dispose_expired"' in client.get(changelist).content.decode()

@@ -747,3 +747,35 @@ def test_a_stocktake_refuses_a_count_made_against_figures_that_have_since_change
     lot.refresh_from_db()
     assert lot.kg == Decimal("5.5")
     _ledger_agrees()
+
+
+def test_disposing_expired_lots_takes_whole_past_date_lots_of_the_operators_sites_once(staff):
+    own, other = site_with_zones(name="ハブ拠点 八頭町"), site_with_zones(name="ハブ拠点 香美町")
+    operator = operator_of(own)
+    day_after = NOV_20 + datetime.timedelta(days=1)
+    expired = receive(own, ItemFactory(), 5, actor=staff, expiry=NOV_20, quantity=7)
+    on_its_date = receive(own, ItemFactory(), 5, actor=staff, expiry=day_after)
+    elsewhere = receive(other, ItemFactory(), 5, actor=staff, expiry=NOV_20)
+
+    done, refused = services.expired_lots_dispose(
+        lots=[expired, on_its_date, elsewhere], on_date=day_after, actor=operator
+    )
+
+    assert done == 1
+    assert len(refused) == 1 and "ハブ拠点 香美町" in refused[0]
+    for lot in (expired, on_its_date, elsewhere):
+        lot.refresh_from_db()
+    assert (expired.kg, expired.quantity) == (0, 0)
+    assert on_its_date.kg == elsewhere.kg == Decimal(5)
+    entry = LedgerEntry.objects.get(kind="disposal")
+    assert (entry.lot_id, entry.kg_delta, entry.disposal.reason) == (
+        expired.pk,
+        Decimal(-5),
+        "expired",
+    )
+    # Run again (a double click): nothing left to dispose of.
+    assert services.expired_lots_dispose(lots=[expired], on_date=day_after, actor=operator) == (
+        0,
+        [],
+    )
+    _ledger_agrees()
