@@ -1,9 +1,6 @@
 """Public pages: the join form (入会申込書) and the member directory. Thin: forms, services,
 selectors do the work."""
 
-import hashlib
-
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -12,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
+from core.abuse import rate_limit_exceeded
 from core.pdf import JapaneseFontMissing, render_pdf
 
 from . import selectors, services
@@ -23,12 +21,6 @@ APPLICATIONS_PER_HOUR = 5
 _SESSION_REFERENCE = "members_application_reference"
 
 
-def _client_key(request) -> str:
-    # Only a hash of the address is kept, and only in the cache for an hour.
-    address = request.META.get("REMOTE_ADDR", "")
-    return "members:apply:" + hashlib.sha256(address.encode()).hexdigest()[:32]
-
-
 class ApplicationCreateView(FormView):
     template_name = "members/apply.html"
     form_class = ApplicationForm
@@ -37,18 +29,17 @@ class ApplicationCreateView(FormView):
         if form.cleaned_data.get("homepage_url"):
             form.add_error(None, _("The application could not be sent. Please try again."))
             return self.form_invalid(form)
-        key = _client_key(self.request)
-        cache.add(key, 0, timeout=3600)
         # Staff typing in paper applications are not limited.
-        limited = not self.request.user.is_staff
-        if limited and cache.get(key, 0) >= APPLICATIONS_PER_HOUR:
+        if not self.request.user.is_staff and rate_limit_exceeded(
+            self.request, scope="members.apply", limit=APPLICATIONS_PER_HOUR, window_seconds=3600
+        ):
             form.add_error(
                 None,
                 _("Too many applications were sent from here. Please try again in an hour."),
             )
             return self.form_invalid(form)
         try:
-            application, created = services.application_submit(
+            application, _created = services.application_submit(
                 data=form.service_data(),
                 active_municipalities=form.cleaned_data["active_municipalities"],
                 activity_fields=form.cleaned_data["activity_fields"],
@@ -61,11 +52,6 @@ class ApplicationCreateView(FormView):
             else:
                 form.add_error(None, exc.messages)
             return self.form_invalid(form)
-        if created and limited:
-            try:
-                cache.incr(key)
-            except ValueError:
-                cache.set(key, 1, timeout=3600)
         self.request.session[_SESSION_REFERENCE] = application.reference
         return redirect("members:apply-done")
 

@@ -93,3 +93,15 @@ def test_the_mfa_flag_is_a_group_setting_the_secretariat_can_turn_on(client):
     client.force_login(StaffFactory(roles=[roles.AUDITOR]))
 
     assert client.get("/admin/")["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_a_member_contact_lands_on_their_organisation_after_login(client):
+    from tests.factories import UserFactory
+
+    UserFactory(email="contact@example.jp")
+
+    response = client.post(
+        reverse("account_login"), {"login": "contact@example.jp", "password": PASSWORD}
+    )
+
+    assert response["Location"] == reverse("members:my-organisation")
