@@ -219,3 +219,42 @@ def test_behind_one_trusted_proxy_the_limit_counts_the_address_the_proxy_saw(cli
 
     assert other.status_code == 302  # another visitor, own count
     assert "短時間に多くの申込がありました" in forged.content.decode()  # 1.1.1.1 again
+
+
+def test_line_without_a_line_name_is_shown_at_the_line_name_field(client):
+    session = TrainingSessionFactory()
+
+    response = client.post(
+        reverse("supporters:training-signup", args=[session.pk]),
+        _form(session, receives_line="on", line_name=" "),
+    )
+
+    html = response.content.decode()
+    errors = html.split('id="line_name-errors"')[1].split("</div>")[0]
+    assert "LINE名を入力してください。" in errors
+    assert 'value="因幡 花子"' in html
+    assert Registration.objects.count() == 0
+
+
+def test_a_line_name_without_line_is_not_dropped_silently(client):
+    session = TrainingSessionFactory()
+
+    response = client.post(
+        reverse("supporters:training-signup", args=[session.pk]),
+        _form(session, line_name="はなこ"),
+    )
+
+    errors = response.content.decode().split('id="line_name-errors"')[1].split("</div>")[0]
+    assert "LINE名は、LINEで情報を受け取る方のみ登録できます。" in errors
+    assert Registration.objects.count() == 0
+
+
+def test_with_line_and_a_line_name_the_signup_keeps_it(client):
+    session = TrainingSessionFactory()
+
+    client.post(
+        reverse("supporters:training-signup", args=[session.pk]),
+        _form(session, receives_line="on", line_name="はなこ"),
+    )
+
+    assert Registration.objects.get().line_name == "はなこ"
