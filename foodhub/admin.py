@@ -1,6 +1,7 @@
 """The secretariat's screens for the food hubs. Stock documents are recorded through the staff
 pages (foodhub.views) and services; here they are read-only, scoped to the user's sites."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -219,9 +220,33 @@ class RecipientAdmin(FoldedSearchMixin, SiteScopedMixin, DomainModelAdmin):
         return recipient.consent_on
 
 
+class LiabilityConsentForm(forms.ModelForm):
+    """Recording a consent in the admin: the service's checks as errors next to the fields."""
+
+    actor = None  # set per request by LiabilityConsentAdmin.get_form
+
+    class Meta:
+        model = LiabilityConsent
+        fields = ("recipient", "agreed_on", "document_reference")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("recipient") and data.get("agreed_on"):
+            try:
+                services.consent_validate(
+                    recipient=data["recipient"], agreed_on=data["agreed_on"], actor=self.actor
+                )
+            except PermissionDenied as exc:
+                self.add_error("recipient", str(exc))
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return data
+
+
 @admin.register(LiabilityConsent)
 class LiabilityConsentAdmin(SiteScopedMixin, DomainModelAdmin):
     resource_classes = [LiabilityConsentResource]
+    form = LiabilityConsentForm
     site_lookup = "recipient__site"
     list_display = ("recipient", "agreed_on", "withdrawn_on", "recorded_by", "recorded_at")
     list_select_related = ("recipient", "recorded_by")
@@ -230,6 +255,23 @@ class LiabilityConsentAdmin(SiteScopedMixin, DomainModelAdmin):
     readonly_fields = ("recorded_by", "recorded_at")
     autocomplete_fields = ("recipient",)
 
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return list(LiabilityConsentForm.Meta.fields)
+        return [*LiabilityConsentForm.Meta.fields, "withdrawn_on", *self.readonly_fields]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "recipient":
+            # Only recipients the user may record a consent for are valid choices.
+            kwargs["queryset"] = Recipient.objects.filter(
+                site__in=Site.objects.operable_by(request.user)
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def has_change_permission(self, request, obj=None):
         return False
 
@@ -237,15 +279,12 @@ class LiabilityConsentAdmin(SiteScopedMixin, DomainModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        try:
-            saved = services.consent_record(
-                recipient=obj.recipient,
-                agreed_on=obj.agreed_on,
-                document_reference=obj.document_reference,
-                actor=request.user,
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            raise PermissionDenied(str(exc)) from exc
+        saved = services.consent_record(
+            recipient=obj.recipient,
+            agreed_on=obj.agreed_on,
+            document_reference=obj.document_reference,
+            actor=request.user,
+        )
         obj.pk = saved.pk
 
 

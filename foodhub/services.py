@@ -525,11 +525,16 @@ def transfer_receive(*, transfer, received_on, received: dict, actor) -> Transfe
 # --- out --------------------------------------------------------------------------------------
 
 
+def consent_validate(*, recipient, agreed_on, actor) -> None:
+    """The checks of `consent_record`, for forms that show them next to their fields."""
+    require_operable(site=recipient.site, actor=actor)
+    _not_in_future(agreed_on, "agreed_on")
+
+
 def consent_record(*, recipient, agreed_on, actor, document_reference="") -> LiabilityConsent:
     """Record a recipient's agreement to the donors' liability exemption. Recording the same
     day's agreement again (a double click) returns the consent already recorded."""
-    require_operable(site=recipient.site, actor=actor)
-    _not_in_future(agreed_on, "agreed_on")
+    consent_validate(recipient=recipient, agreed_on=agreed_on, actor=actor)
     try:
         with transaction.atomic():
             return LiabilityConsent.objects.create(

@@ -198,3 +198,31 @@ def test_read_only_roles_are_not_offered_the_dispose_action(client, hubs):
     assert 'value="dispose_expired"' not in client.get(changelist).content.decode()
     client.force_login(operator_of(hubs[0]))
     assert 'value="dispose_expired"' in client.get(changelist).content.decode()
+
+
+def test_recording_a_consent_in_the_admin_shows_refusals_next_to_the_fields(client, hubs):
+    own, other = hubs
+    mine, theirs = RecipientFactory(site=own), RecipientFactory(site=other)
+    operator = operator_of(own)
+    client.force_login(operator)
+    url = reverse("admin:foodhub_liabilityconsent_add")
+    today = datetime.date.today()
+
+    def post(recipient, agreed_on):
+        return client.post(
+            url,
+            {"recipient": recipient.pk, "agreed_on": agreed_on, "document_reference": "同意書"},
+        )
+
+    future = post(mine, (today + datetime.timedelta(days=1)).isoformat())
+    assert future.status_code == 200
+    assert "未来の日付は入力できません。" in future.content.decode()
+    elsewhere = post(theirs, today.isoformat())
+    assert elsewhere.status_code == 200
+    assert "正しく選択してください" in elsewhere.content.decode()
+    assert not mine.consents.exists() and not theirs.consents.exists()
+
+    assert post(mine, today.isoformat()).status_code == 302
+    consent = mine.consents.get()
+    assert (consent.agreed_on, consent.recorded_by) == (today, operator)
+    assert 'name="withdrawn_on"' not in client.get(url).content.decode()
