@@ -298,6 +298,30 @@ def test_withdrawal_cancels_sign_ups_for_sessions_not_yet_started_only():
     assert [m.to for m in mail.outbox] == [["next@example.jp"]]
 
 
+def test_withdrawal_cancels_a_session_starting_in_a_minute_but_not_one_that_just_started():
+    supporter = SupporterFactory(full_name="退会 一郎", full_name_kana="たいかい いちろう")
+    now = timezone.now()
+    starting = TrainingSessionFactory(starts_at=now + datetime.timedelta(minutes=1))
+    started = TrainingSessionFactory(starts_at=now - datetime.timedelta(minutes=1))
+    registrations = [
+        RegistrationFactory(
+            session=session,
+            full_name="退会 一郎",
+            full_name_kana="たいかい いちろう",
+            email=supporter.email,
+        )
+        for session in (starting, started)
+    ]
+
+    services.supporter_withdraw(
+        supporter=supporter, on=timezone.localdate(), erase=False, actor=None
+    )
+
+    for registration in registrations:
+        registration.refresh_from_db()
+    assert [r.status for r in registrations] == ["cancelled", "registered"]
+
+
 def test_erasure_leaves_other_people_sharing_the_address_alone():
     supporter, _ = _supporter_with_history(email="family@example.jp")
     relative = RegistrationFactory(
