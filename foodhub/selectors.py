@@ -4,7 +4,19 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncMonth
 
 from .models import (
@@ -17,6 +29,7 @@ from .models import (
     Recipient,
     Site,
     Transfer,
+    TransferLine,
     Zone,
 )
 
@@ -87,7 +100,15 @@ def transfer_list_for_user(user):
 def transfer_get(*, user, pk):
     return (
         transfer_list_for_user(user)
-        .prefetch_related("lines__source_lot__item", "lines__source_lot__zone")
+        .prefetch_related(
+            # The pick list promises first expiry first; lines are stored staff choices first.
+            Prefetch(
+                "lines",
+                queryset=TransferLine.objects.select_related(
+                    "source_lot__item", "source_lot__zone"
+                ).order_by("source_lot__expiry_date", "pk"),
+            )
+        )
         .get(pk=pk)
     )
 

@@ -591,6 +591,11 @@ def distribution_create(
         raise ValidationError(_("Enter at least one line."))
 
     with transaction.atomic():
+        # Lock the consent: a withdrawal at the same moment either waits for this distribution
+        # or is seen here (the distribution's foreign key alone would not block its UPDATE).
+        consent = LiabilityConsent.objects.select_for_update(no_key=True).get(pk=consent.pk)
+        if consent.withdrawn_on is not None and consent.withdrawn_on <= distributed_on:
+            raise ValidationError({"recipient": no_consent_message(recipient)})
         distribution, created = _create_once(
             Distribution,
             idempotency_key=idempotency_key,

@@ -2,13 +2,14 @@
 
 import datetime
 import threading
+import time
 import uuid
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from foodhub import services
 from foodhub.models import Distribution, LedgerEntry, Lot
@@ -106,3 +107,52 @@ def test_a_double_click_arriving_as_two_concurrent_requests_records_once():
     assert Distribution.objects.count() == 1
     assert Lot.objects.get().kg == Decimal(20)
     call_command("foodhub_check_ledger")
+
+
+@requires_postgres()
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_distribution_during_a_withdrawal_of_the_consent_is_refused():
+    hub = site_with_zones()
+    staff = secretariat()
+    item = ItemFactory()
+    receive(hub, item, 10, actor=staff, expiry=datetime.date(2027, 1, 1))
+    recipient = consented(RecipientFactory(site=hub), actor=staff)
+    consent = recipient.consents.get()
+    day = datetime.date(2026, 11, 20)
+    withdrawing = threading.Event()
+    results = []
+
+    def withdraw():
+        try:
+            with transaction.atomic():
+                services.consent_withdraw(consent=consent, withdrawn_on=day, actor=staff)
+                withdrawing.set()
+                time.sleep(1.5)  # the withdrawal is not committed yet while the other one runs
+        finally:
+            connection.close()
+
+    def hand_out():
+        try:
+            withdrawing.wait(10)
+            services.distribution_create(
+                site=hub,
+                recipient=recipient,
+                distributed_on=day,
+                requests=[services.PickRequest(item=item, kg=Decimal(1))],
+                actor=staff,
+            )
+            results.append("ok")
+        except ValidationError as exc:
+            results.append(" ".join(exc.messages))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=withdraw), threading.Thread(target=hand_out)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert len(results) == 1 and "免責" in results[0]
+    assert Distribution.objects.count() == 0
+    assert Lot.objects.get().kg == Decimal(10)

@@ -417,3 +417,30 @@ def test_the_count_sheet_survives_a_lot_arriving_in_the_zone_meanwhile(client, s
 
     assert done.status_code == 302
     assert LedgerEntry.objects.filter(kind="adjustment").count() == 1
+
+
+def test_the_pick_list_lists_lots_first_expiry_first_even_after_a_staff_choice(
+    client, staff, tmp_path
+):
+    logistics = site_with_zones(name="ロジ拠点", kind="logistics")
+    town = site_with_zones(name="ハブ拠点 智頭町")
+    later = receive(
+        logistics, ItemFactory(name="乾麺"), 5, actor=staff, expiry=datetime.date(2027, 9, 1)
+    )
+    sooner = ItemFactory(name="缶詰")
+    receive(logistics, sooner, 5, actor=staff, expiry=datetime.date(2027, 2, 1))
+    transfer = services.transfer_send(
+        from_site=logistics,
+        to_site=town,
+        sent_on=NOV_20,
+        actor=staff,
+        requests=[  # the staff-chosen lot is picked (and stored) first
+            services.PickRequest(item=None, kg=Decimal(1), lot=later),
+            services.PickRequest(item=sooner, kg=Decimal(1)),
+        ],
+    )
+
+    pdf = client.get(reverse("foodhub:transfer-pick-list", args=[transfer.pk]))
+
+    text = pdf_text(pdf.content, tmp_path)
+    assert text.index("缶詰") < text.index("乾麺")
