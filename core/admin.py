@@ -9,23 +9,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .admin_base import DomainModelAdmin
+from .admin_base import DomainModelAdmin, ReadOnlyMixin
 from .models import ExportLog, GeneratedDocument, Municipality, Notification, RolePolicy, User
 from .resources import MunicipalityResource
 from .services import document_rerender
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """An append-only record: readable by those entitled, editable by nobody."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)

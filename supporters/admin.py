@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 
-from core.admin_base import DomainModelAdmin
+from core.admin_base import DomainModelAdmin, ReadOnlyMixin
 from core.exports import export_log_record
 from core.japanese import fold
 from core.pdf import JapaneseFontMissing
@@ -726,23 +726,14 @@ class RegistrationAdmin(SupportersModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SupportersModelAdmin):
+class AttendanceAdmin(ReadOnlyMixin, SupportersModelAdmin):
     resource_classes = [AttendanceResource]
     list_display = ("supporter", "session", "walk_in", "recorded_at")
     list_select_related = ("supporter", "session")
     list_filter = ("walk_in", "session__kind")
     search_fields = ("supporter__search_text", "session__title")
     readonly_fields = ("recorded_at", "recorded_by")
-
     # Recorded only on the session's attendance page (session_attendance_record).
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Certificate)
