@@ -329,9 +329,12 @@ class LiabilityConsent(models.Model):
                 condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("agreed_on")),
                 name="foodhub_consent_withdrawn_after_agreed",
             ),
-            # A double-clicked "record consent" records one consent.
+            # A double-clicked "record consent" records one consent; a consent withdrawn on
+            # its own day does not stop a new agreement being recorded that day.
             models.UniqueConstraint(
-                fields=["recipient", "agreed_on"], name="foodhub_consent_once_per_day"
+                fields=["recipient", "agreed_on"],
+                condition=Q(withdrawn_on__isnull=True),
+                name="foodhub_consent_once_per_day",
             ),
         ]
 

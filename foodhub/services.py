@@ -544,7 +544,9 @@ def consent_record(*, recipient, agreed_on, actor, document_reference="") -> Lia
                 recorded_by=actor,
             )
     except IntegrityError:
-        return LiabilityConsent.objects.get(recipient=recipient, agreed_on=agreed_on)
+        return LiabilityConsent.objects.get(
+            recipient=recipient, agreed_on=agreed_on, withdrawn_on__isnull=True
+        )
 
 
 def consent_withdraw(*, consent, withdrawn_on, actor) -> LiabilityConsent:

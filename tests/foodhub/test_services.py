@@ -779,3 +779,19 @@ def test_disposing_expired_lots_takes_whole_past_date_lots_of_the_operators_site
         [],
     )
     _ledger_agrees()
+
+
+def test_a_consent_given_again_on_the_day_it_was_withdrawn_is_recorded_and_counts(hub, staff):
+    item = ItemFactory()
+    receive(hub, item, 10, actor=staff, expiry=datetime.date(2027, 1, 1))
+    recipient = RecipientFactory(site=hub)
+    first = services.consent_record(recipient=recipient, agreed_on=NOV_20, actor=staff)
+    services.consent_withdraw(consent=first, withdrawn_on=NOV_20, actor=staff)
+    with pytest.raises(ValidationError, match="免責"):
+        _give(hub, recipient, 1, actor=staff, item=item, on=NOV_20)
+
+    again = services.consent_record(recipient=recipient, agreed_on=NOV_20, actor=staff)
+    twice = services.consent_record(recipient=recipient, agreed_on=NOV_20, actor=staff)
+
+    assert again.pk != first.pk and twice.pk == again.pk
+    assert _give(hub, recipient, 1, actor=staff, item=item, on=NOV_20).consent == again
