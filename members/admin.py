@@ -220,7 +220,7 @@ class OrganisationAdmin(ImportMixin, DomainModelAdmin):
     )
     list_select_related = ("municipality",)
     list_filter = (CurrentTierFilter, "organisation_type", "municipality", "activity_fields")
-    search_fields = ("name", "name_kana", "search_text")
+    search_fields = ("name", "name_kana", "search_text", "strengths")
     readonly_fields = ("created_at", "last_contact_on", "register_status")
     change_form_template = "admin/members/organisation/change_form.html"
     # Both buttons: import (the register) and the logged export.

@@ -142,6 +142,11 @@ class ActivityField(models.Model):
         return self.name
 
 
+def organisation_search_text(parts) -> str:
+    """Folded parts (name, kana, ...) joined by one space, so the name is followed by a space."""
+    return " ".join(fold(part) for part in parts)
+
+
 class Organisation(models.Model):
     """An organisation known to the platform (never an individual)."""
 
@@ -202,7 +207,12 @@ class Organisation(models.Model):
     def save(self, *args, **kwargs):
         # A derived copy of this row's own fields, kept here so that every path that saves an
         # organisation (services, admin, import, factories) keeps the directory search right.
-        self.search_text = fold(f"{self.name} {self.name_kana} {self.strengths}")
+        # The public directory searches it, so it holds only what the organisation publishes
+        # (要領第3条3): the offer only when "strengths" is a public field.
+        searchable = [self.name, self.name_kana]
+        if "strengths" in (self.public_fields or []):
+            searchable.append(self.strengths)
+        self.search_text = organisation_search_text(searchable)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
         super().save(*args, **kwargs)

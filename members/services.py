@@ -624,6 +624,27 @@ def meeting_create(*, title, held_on, actor, kind=Meeting.Kind.MEETING, place=""
     )
 
 
+def _meeting_rules_refresh(meeting) -> None:
+    """Decisions use the rule version in force on the meeting's date (規約第9条(1)). A version
+    adopted after the meeting was planned may take effect on or before that date; versions the
+    meeting itself adopts do not change the rules it is deciding under. Caller holds the lock."""
+    in_force = (
+        RuleSet.objects.filter(effective_from__lte=meeting.held_on)
+        .exclude(adopted_by_item__meeting=meeting)
+        .order_by("-effective_from", "-version")
+        .first()
+    )
+    if in_force is not None and in_force.pk != meeting.rule_set_id:
+        meeting.rule_set = in_force
+        meeting.save(update_fields=["rule_set"])
+
+
+def _effect_date(meeting) -> datetime.date:
+    """The day a passed item takes effect: a meeting's date, or for a written resolution the day
+    the agreements are found to reach the threshold (規約第12条5)."""
+    return _today() if meeting.kind == Meeting.Kind.WRITTEN else meeting.held_on
+
+
 def _validate_proposed_rules(proposed: dict, meeting) -> None:
     unknown = set(proposed) - {*RULE_VALUE_FIELDS, "effective_from"}
     if unknown or "effective_from" not in proposed or len(proposed) < 2:
@@ -644,7 +665,7 @@ def _validate_proposed_rules(proposed: dict, meeting) -> None:
                 raise ValidationError(_("Rule values must be whole numbers."))
 
 
-def _check_no_contact_ground(membership, meeting) -> None:
+def _check_no_contact_ground(membership, meeting, *, on=None) -> None:
     """規約第6条(1): the ground holds only after the set period without contact (1 year), counted
     from the last recorded contact (or joining) to the meeting date, by the meeting's rules."""
     organisation = membership.organisation
@@ -652,7 +673,7 @@ def _check_no_contact_ground(membership, meeting) -> None:
         d for d in (organisation.last_contact_on, membership.started_on) if d is not None
     )
     holds_from = add_years(baseline, meeting.rule_set.no_contact_years)
-    if meeting.held_on < holds_from:
+    if (on or meeting.held_on) < holds_from:
         raise ValidationError(
             _(
                 "The no-contact ground does not hold yet: the last contact was on %(last)s, so "
@@ -836,6 +857,7 @@ def vote_record(*, item, organisation, choice, actor) -> Vote:
         item = AgendaItem.objects.select_for_update().get(pk=item.pk)
         if item.outcome != AgendaItem.Outcome.PENDING:
             raise ValidationError(_("This item has already been decided."))
+        _meeting_rules_refresh(meeting)
         attendance = _roster_attendance(meeting, organisation)
         if item.subject_id == organisation.pk and not meeting.rule_set.subject_may_vote:
             raise ValidationError(_("The organisation this item is about does not vote on it."))
@@ -859,7 +881,7 @@ def vote_record(*, item, organisation, choice, actor) -> Vote:
 
 def _apply_item_effect(item: AgendaItem, actor) -> None:
     """規約第9条: apply a passed item's effect, linked to the item. Caller holds the item lock."""
-    on = item.meeting.held_on
+    on = _effect_date(item.meeting)
     if item.kind == AgendaItem.Kind.EXPEL:
         Organisation.objects.select_for_update().get(pk=item.subject_id)
         membership = _lock_active_membership(item.subject)
@@ -868,7 +890,7 @@ def _apply_item_effect(item: AgendaItem, actor) -> None:
                 _("Only a current general member can be expelled (規約第9条(3)).")
             )
         if item.expulsion_ground == ExpulsionGround.NO_CONTACT:
-            _check_no_contact_ground(membership, item.meeting)
+            _check_no_contact_ground(membership, item.meeting, on=on)
         _end_membership(
             membership,
             on=on,
@@ -927,6 +949,33 @@ def rule_set_adopt(*, item, actor) -> RuleSet:
     return rule_set
 
 
+def _check_written_replies_closed(meeting, item) -> None:
+    """A written resolution short of 2/3 is recorded as not passed only once no more replies
+    can come: after its reply date, or when every steering member on the roster has replied."""
+    if meeting.reply_by is not None and meeting.reply_by < _today():
+        return
+    replied = set(item.votes.values_list("organisation_id", flat=True))
+    roster = set(meeting.attendances.values_list("organisation_id", flat=True))
+    if item.subject_id and not meeting.rule_set.subject_may_vote:
+        roster.discard(item.subject_id)
+    if roster <= replied:
+        return
+    if meeting.reply_by is None:
+        raise ValidationError(
+            _(
+                "Agreement has not reached the threshold and not everyone has replied; set "
+                "the reply date (回答期限) and decide after it."
+            )
+        )
+    raise ValidationError(
+        _(
+            "Agreement has not reached the threshold yet; replies may come until the reply "
+            "date (回答期限) %(date)s."
+        )
+        % {"date": format_date(meeting.reply_by)}
+    )
+
+
 def item_decide(*, item, actor) -> AgendaItem:
     """Compute the outcome by the rules in force and apply a passed item's effect, atomically.
 
@@ -942,6 +991,12 @@ def item_decide(*, item, actor) -> AgendaItem:
             raise ValidationError(
                 _("Send the notice first; it fixes the roster of steering members.")
             )
+        if meeting.held_on > _today():
+            raise ValidationError(
+                _("An outcome can be recorded from the meeting date (%(date)s) on.")
+                % {"date": format_date(meeting.held_on)}
+            )
+        _meeting_rules_refresh(meeting)
         if item.kind == AgendaItem.Kind.STEERING_SELECT and item.consent_received_on is None:
             raise ValidationError(
                 _("Record when the candidate's consent form was received first (規約第5条1).")
@@ -952,6 +1007,8 @@ def item_decide(*, item, actor) -> AgendaItem:
                 _("No outcome can be recorded without quorum: %(quorum)s") % {"quorum": quorum.text}
             )
         tally = item_tally(item, quorum)
+        if meeting.kind == Meeting.Kind.WRITTEN and not tally.passed:
+            _check_written_replies_closed(meeting, item)
         if meeting.kind == Meeting.Kind.MEETING and tally.eligible == 0:
             raise ValidationError(_("Nobody present is entitled to vote on this item."))
         item.outcome = AgendaItem.Outcome.PASSED if tally.passed else AgendaItem.Outcome.REJECTED

@@ -317,6 +317,8 @@ def test_written_resolution_is_deemed_passed_at_two_thirds_of_all_steering_membe
     orgs = _steering(12)
     for agreeing, expected in ((8, AgendaItem.Outcome.PASSED), (7, AgendaItem.Outcome.REJECTED)):
         meeting = _meeting(staff, kind=Meeting.Kind.WRITTEN)
+        meeting.reply_by = HELD_ON + datetime.timedelta(days=14)  # passed: no more replies
+        meeting.save(update_fields=["reply_by"])
         services.meeting_send_notice(meeting=meeting, actor=staff)
         item = meeting.items.get()
         _vote(item, orgs[:agreeing], Vote.Choice.FOR, staff)

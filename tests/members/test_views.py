@@ -248,3 +248,28 @@ def test_the_directory_issues_a_constant_number_of_queries(client):
     with_200 = count()
 
     assert with_10 == with_50 == with_200
+
+
+def test_the_directory_search_does_not_match_what_an_organisation_keeps_private(client):
+    """要領第3条3: only chosen fields are public; a search must not reveal a private one either."""
+    private = OrganisationFactory(
+        name="ひみつ会", name_kana="ひみつかい", strengths="法律相談の弁護士紹介", public_fields=[]
+    )
+    MembershipFactory(organisation=private)
+    public = OrganisationFactory(
+        name="おおやけ会",
+        name_kana="おおやけかい",
+        strengths="法律相談の窓口",
+        public_fields=["strengths"],
+    )
+    MembershipFactory(organisation=public)
+
+    html = client.get(reverse("members:directory"), {"q": "法律相談"}).content.decode()
+
+    assert "おおやけ会" in html
+    assert "ひみつ会" not in html
+    # Publishing the field later (a change notice applied) makes it searchable.
+    private.public_fields = ["strengths"]
+    private.save()
+    html = client.get(reverse("members:directory"), {"q": "法律相談"}).content.decode()
+    assert "ひみつ会" in html

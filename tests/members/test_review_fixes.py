@@ -1,0 +1,196 @@
+"""Tests added by the review of the members app (notes/review-members.md): each one failed
+before its fix."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from members import services
+from members.models import AgendaItem, Attendance, ExpulsionGround, Meeting, Membership, Vote
+from tests.factories import MembershipFactory, StaffFactory
+
+from .factories import SteeringMembershipFactory
+
+pytestmark = pytest.mark.django_db
+
+HELD_ON = datetime.date(2025, 6, 1)
+
+
+@pytest.fixture
+def staff():
+    return StaffFactory()
+
+
+def _steering(n):
+    return [SteeringMembershipFactory().organisation for _ in range(n)]
+
+
+def _meeting(staff, *, kind=Meeting.Kind.MEETING, held_on=HELD_ON, items=(("other", "活動計画"),)):
+    meeting = services.meeting_create(title="会議", held_on=held_on, kind=kind, actor=staff)
+    for item_kind, title in items:
+        services.agenda_item_add(meeting=meeting, kind=item_kind, title=title, actor=staff)
+    return meeting
+
+
+def _attend(meeting, orgs, mode, staff):
+    for org in orgs:
+        services.attendance_record(meeting=meeting, organisation=org, mode=mode, actor=staff)
+
+
+def _vote(item, orgs, choice, staff):
+    for org in orgs:
+        services.vote_record(item=item, organisation=org, choice=choice, actor=staff)
+
+
+def _adopt_rules(staff, orgs, *, held_on, proposed):
+    meeting = _meeting(staff, held_on=held_on, items=())
+    item = services.agenda_item_add(
+        meeting=meeting,
+        kind=AgendaItem.Kind.RULES,
+        title="改正",
+        proposed_rules=proposed,
+        actor=staff,
+    )
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    _vote(item, orgs, Vote.Choice.FOR, staff)
+    services.item_decide(item=item, actor=staff)
+    return item.adopted_rule_set
+
+
+def test_a_meeting_planned_before_a_rule_change_decides_by_the_rules_in_force_on_its_date(staff):
+    """Rule version in force by date: the meeting was created (with v1) before v2 was adopted,
+    but v2 is in force on the meeting's date, so v2 decides."""
+    orgs = _steering(4)
+    planned = _meeting(staff, held_on=datetime.date(2025, 7, 1))
+    v2 = _adopt_rules(
+        staff,
+        orgs,
+        held_on=datetime.date(2025, 6, 1),
+        proposed={
+            "effective_from": "2025-06-15",
+            "resolution_numerator": 1,
+            "resolution_denominator": 2,
+        },
+    )
+    services.meeting_send_notice(meeting=planned, actor=staff)
+    _attend(planned, orgs, Attendance.Mode.IN_PERSON, staff)
+    item = planned.items.get()
+    _vote(item, orgs[:2], Vote.Choice.FOR, staff)  # 2/4: passes under 1/2, not under 2/3
+    _vote(item, orgs[2:], Vote.Choice.AGAINST, staff)
+
+    item = services.item_decide(item=item, actor=staff)
+
+    planned.refresh_from_db()
+    assert planned.rule_set == v2
+    assert item.outcome == AgendaItem.Outcome.PASSED
+
+
+def test_a_rule_change_does_not_switch_the_rules_of_the_meeting_adopting_it(staff):
+    orgs = _steering(4)
+    meeting = _meeting(staff, items=())
+    rules_item = services.agenda_item_add(
+        meeting=meeting,
+        kind=AgendaItem.Kind.RULES,
+        title="改正",
+        proposed_rules={
+            "effective_from": HELD_ON.isoformat(),
+            "resolution_numerator": 1,
+            "resolution_denominator": 2,
+        },
+        actor=staff,
+    )
+    other = services.agenda_item_add(meeting=meeting, kind="other", title="次", actor=staff)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    _vote(rules_item, orgs, Vote.Choice.FOR, staff)
+    services.item_decide(item=rules_item, actor=staff)
+    _vote(other, orgs[:2], Vote.Choice.FOR, staff)
+
+    assert services.item_decide(item=other, actor=staff).outcome == AgendaItem.Outcome.REJECTED
+
+
+def test_the_chair_is_left_out_of_the_count_of_those_entitled_to_vote(staff):
+    """規約第12条1–2: 4 present, one chairs; 2 of the other 3 in favour is exactly 2/3."""
+    orgs = _steering(4)
+    meeting = _meeting(staff)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    services.meeting_choose_chair(meeting=meeting, organisation=orgs[0], actor=staff)
+    item = meeting.items.get()
+    _vote(item, orgs[1:3], Vote.Choice.FOR, staff)
+
+    item = services.item_decide(item=item, actor=staff)
+
+    assert item.outcome == AgendaItem.Outcome.PASSED
+    assert item.explanation.endswith("賛成 2/3 — 可決")
+
+
+def test_a_meeting_item_cannot_be_decided_before_the_meeting_date(staff):
+    orgs = _steering(3)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    meeting = _meeting(staff, held_on=tomorrow)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    item = meeting.items.get()
+    _vote(item, orgs, Vote.Choice.FOR, staff)
+
+    with pytest.raises(ValidationError, match="会議の日"):
+        services.item_decide(item=item, actor=staff)
+    item.refresh_from_db()
+    assert item.outcome == AgendaItem.Outcome.PENDING
+
+
+def test_a_written_resolution_is_not_rejected_while_replies_may_still_come(staff):
+    """第12条5: deemed passed once 2/3 of all agree; a rejection before the reply date would
+    close the item although the missing agreements may still arrive."""
+    orgs = _steering(12)
+    meeting = _meeting(staff, kind=Meeting.Kind.WRITTEN)
+    meeting.reply_by = timezone.localdate()
+    meeting.save(update_fields=["reply_by"])
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    item = meeting.items.get()
+    _vote(item, orgs[:7], Vote.Choice.FOR, staff)
+
+    with pytest.raises(ValidationError, match="回答期限"):
+        services.item_decide(item=item, actor=staff)
+
+    _vote(item, orgs[7:8], Vote.Choice.FOR, staff)
+    assert services.item_decide(item=item, actor=staff).outcome == AgendaItem.Outcome.PASSED
+
+
+def test_a_written_resolution_is_rejected_after_the_reply_date_or_when_all_replied(staff):
+    orgs = _steering(3)
+    meeting = _meeting(staff, kind=Meeting.Kind.WRITTEN)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    item = meeting.items.get()
+    _vote(item, orgs[:1], Vote.Choice.FOR, staff)
+    _vote(item, orgs[1:], Vote.Choice.AGAINST, staff)
+
+    assert services.item_decide(item=item, actor=staff).outcome == AgendaItem.Outcome.REJECTED
+
+
+def test_an_expulsion_by_written_resolution_takes_effect_on_the_day_it_is_deemed_passed(staff):
+    """The bar on re-admission counts from the day membership was lost: for a written
+    resolution that is the day the agreements reached 2/3, not the day it was sent out."""
+    orgs = _steering(3)
+    general = MembershipFactory(started_on=datetime.date(2024, 4, 1))
+    meeting = _meeting(staff, kind=Meeting.Kind.WRITTEN, items=())
+    item = services.agenda_item_add(
+        meeting=meeting,
+        kind=AgendaItem.Kind.EXPEL,
+        title="除名",
+        subject=general.organisation,
+        expulsion_ground=ExpulsionGround.BREACH,
+        actor=staff,
+    )
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _vote(item, orgs[:2], Vote.Choice.FOR, staff)
+
+    services.item_decide(item=item, actor=staff)
+
+    general.refresh_from_db()
+    assert general.end_reason == Membership.EndReason.EXPELLED
+    assert general.ended_on == timezone.localdate()
