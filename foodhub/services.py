@@ -479,6 +479,15 @@ def transfer_receive(*, transfer, received_on, received: dict, actor) -> Transfe
                     _("%(item)s: give a reason for the difference from what was sent.")
                     % {"item": line.source_lot.item}
                 )
+            if kg > 0 and line.source_lot.zone.kind not in zones:  # the zone went since sending
+                errors.append(
+                    _("%(site)s has no %(zone)s storage for %(item)s.")
+                    % {
+                        "site": transfer.to_site,
+                        "zone": line.source_lot.zone.get_kind_display(),
+                        "item": line.source_lot.item,
+                    }
+                )
             line.received_kg, line.received_quantity, line.difference_reason = kg, quantity, reason
         if errors:
             raise ValidationError(errors)

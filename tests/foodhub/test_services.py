@@ -795,3 +795,26 @@ def test_a_consent_given_again_on_the_day_it_was_withdrawn_is_recorded_and_count
 
     assert again.pk != first.pk and twice.pk == again.pk
     assert _give(hub, recipient, 1, actor=staff, item=item, on=NOV_20).consent == again
+
+
+def test_a_transfer_into_a_zone_removed_since_sending_is_refused_with_a_message(staff):
+    source, target = site_with_zones(), site_with_zones(name="ハブ拠点 若桜町")
+    item = ItemFactory(name="冷凍うどん")
+    receive(
+        source, item, 5, actor=staff, expiry=datetime.date(2027, 1, 1), zone_kind=Zone.Kind.FROZEN
+    )
+    transfer = services.transfer_send(
+        from_site=source,
+        to_site=target,
+        sent_on=NOV_20,
+        requests=[services.PickRequest(item, Decimal(5))],
+        actor=staff,
+    )
+    zone(target, Zone.Kind.FROZEN).delete()  # the freezer broke down while the van was out
+
+    with pytest.raises(ValidationError, match="冷凍うどん"):
+        services.transfer_receive(transfer=transfer, received_on=NOV_20, received={}, actor=staff)
+
+    transfer.refresh_from_db()
+    assert transfer.status == Transfer.Status.IN_TRANSIT
+    assert not target.lots.exists()

@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from foodhub.models import Zone
@@ -57,7 +58,25 @@ def test_operators_are_warned_per_zone_at_the_zones_warning_days_and_only_once(s
     assert "ヨーグルト" in mail.outbox[1].body
 
 
-def test_the_daily_task_is_scheduled_and_runs():
+def test_the_daily_task_is_scheduled_and_warns_of_todays_near_expiry_lots():
     schedule = PeriodicTask.objects.get(task="foodhub.tasks.near_expiry_alert_task")
     assert schedule.crontab.hour == "7"
-    assert near_expiry_alert_task.delay().get() == 0
+    assert near_expiry_alert_task.delay().get() == 0  # nothing in stock: nobody is written to
+
+    hub = site_with_zones(name="ハブ拠点 八頭町")
+    operator_of(hub, email="yazu@example.jp")
+    today = timezone.localdate()
+    receive(
+        hub,
+        ItemFactory(name="牛乳"),
+        5,
+        actor=secretariat(),
+        expiry=today + datetime.timedelta(days=1),
+        received_on=today,
+        zone_kind=Zone.Kind.CHILLED,
+        date_kind="use_by",
+    )
+
+    assert near_expiry_alert_task.delay().get() == 1
+    assert near_expiry_alert_task.delay().get() == 0  # the same day again: already warned
+    assert mail.outbox[0].to == ["yazu@example.jp"] and "牛乳" in mail.outbox[0].body

@@ -279,28 +279,31 @@ def test_hub_operators_see_only_their_own_sites(client, hub):
     )
 
 
+def _count_sheet(lot, *, recorded_kg, counted_kg, reason="", recorded_quantity=10):
+    return {
+        "idempotency_key": str(uuid.uuid4()),
+        "counted_on": NOV_20.isoformat(),
+        "note": "",
+        "count-TOTAL_FORMS": "1",
+        "count-INITIAL_FORMS": "1",
+        "count-MIN_NUM_FORMS": "0",
+        "count-MAX_NUM_FORMS": "1000",
+        "count-0-lot_id": lot.pk,
+        "count-0-recorded_kg": recorded_kg,
+        "count-0-recorded_quantity": str(recorded_quantity),
+        "count-0-counted_kg": counted_kg,
+        "count-0-counted_quantity": str(recorded_quantity),
+        "count-0-reason": reason,
+    }
+
+
 def test_a_stocktake_page_records_adjustments(client, staff, hub):
     lot = receive(hub, ItemFactory(), 10, actor=staff, expiry=datetime.date(2027, 1, 1))
     url = reverse("foodhub:stocktake-create", args=[lot.zone_id])
     assert client.get(url).status_code == 200
 
     response = client.post(
-        url,
-        {
-            "idempotency_key": str(uuid.uuid4()),
-            "counted_on": NOV_20.isoformat(),
-            "note": "",
-            "count-TOTAL_FORMS": "1",
-            "count-INITIAL_FORMS": "1",
-            "count-MIN_NUM_FORMS": "0",
-            "count-MAX_NUM_FORMS": "1000",
-            "count-0-lot_id": lot.pk,
-            "count-0-recorded_kg": "10",
-            "count-0-recorded_quantity": "10",
-            "count-0-counted_kg": "9",
-            "count-0-counted_quantity": "10",
-            "count-0-reason": "計量誤差",
-        },
+        url, _count_sheet(lot, recorded_kg="10", counted_kg="9", reason="計量誤差")
     )
 
     assert response.status_code == 302
@@ -355,24 +358,6 @@ def test_dashboard_and_csv_exports_are_logged(client, staff, hub):
         ("foodhub.LedgerEntry", 2),
         ("foodhub.LedgerEntry", 2),
     ]
-
-
-def _count_sheet(lot, *, recorded_kg, counted_kg, reason="", recorded_quantity=10):
-    return {
-        "idempotency_key": str(uuid.uuid4()),
-        "counted_on": NOV_20.isoformat(),
-        "note": "",
-        "count-TOTAL_FORMS": "1",
-        "count-INITIAL_FORMS": "1",
-        "count-MIN_NUM_FORMS": "0",
-        "count-MAX_NUM_FORMS": "1000",
-        "count-0-lot_id": lot.pk,
-        "count-0-recorded_kg": recorded_kg,
-        "count-0-recorded_quantity": str(recorded_quantity),
-        "count-0-counted_kg": counted_kg,
-        "count-0-counted_quantity": str(recorded_quantity),
-        "count-0-reason": reason,
-    }
 
 
 def test_a_count_sheet_opened_before_a_distribution_does_not_undo_it(client, staff, hub):
