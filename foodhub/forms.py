@@ -68,10 +68,14 @@ class PickLineForm(forms.Form):
         label=_("item"), queryset=Item.objects.order_by("name"), required=False
     )
     kg = forms.DecimalField(label=_("kg"), max_digits=10, decimal_places=2, min_value=0.01)
-    lot = LotChoiceField(
-        label=_("lot (leave empty for first-expiry-first-out)"),
+    # A lot number (shown on the stock page and the pick list), not a <select>: a list of every
+    # lot in stock on every line would grow with the stock (tens of thousands at the centre).
+    lot = forms.ModelChoiceField(
+        label=_("lot number (leave empty for first-expiry-first-out)"),
         queryset=Lot.objects.none(),
         required=False,
+        widget=forms.NumberInput(attrs={"min": 1, "class": "lot-number"}),
+        error_messages={"invalid_choice": _("There is no lot with this number in stock.")},
     )
 
     def __init__(self, *args, user=None, **kwargs):

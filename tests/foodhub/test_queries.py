@@ -228,3 +228,36 @@ def test_the_admin_ledger_export_does_not_grow_with_rows(client, world):
 
     assert export_count(10) == export_count(190)
     assert ExportLog.objects.filter(model_label="foodhub.LedgerEntry").count() == 2
+
+
+@pytest.mark.parametrize("url_name", ["foodhub:distribution-create", "foodhub:transfer-create"])
+def test_the_picking_pages_do_not_grow_with_the_lots_in_stock(client, world, url_name):
+    """Each pick line takes a lot number, not a list of every lot in stock."""
+    client.force_login(world["staff"])
+    url = reverse(url_name)
+    item, hub = ItemFactory(), world["hub"]
+
+    def page_size(n):
+        services.donation_receive(
+            donor=world["donor"],
+            site=hub,
+            received_on=DAY,
+            actor=world["staff"],
+            lines=[  # more lots, not more items (the item list is the catalogue)
+                services.ReceiptLine(
+                    item,
+                    hub.zones.get(kind=Zone.Kind.AMBIENT),
+                    Decimal(5),
+                    5,
+                    "best_before",
+                    datetime.date(2027, 1, 1) + datetime.timedelta(days=next(_serial)),
+                )
+                for _ in range(n)
+            ],
+        )
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        # The page's only varying parts: the idempotency token and the CSRF token (fixed length).
+        return len(response.content), len(queries)
+
+    assert page_size(10) == page_size(190)

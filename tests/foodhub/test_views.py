@@ -429,3 +429,25 @@ def test_the_pick_list_lists_lots_first_expiry_first_even_after_a_staff_choice(
 
     text = pdf_text(pdf.content, tmp_path)
     assert text.index("缶詰") < text.index("乾麺")
+
+
+def test_staff_override_a_lot_by_its_number_from_the_stock_page(client, staff, hub):
+    rice = ItemFactory(name="米")
+    later = receive(hub, rice, 10, actor=staff, expiry=datetime.date(2027, 3, 1))
+    receive(hub, rice, 10, actor=staff, expiry=datetime.date(2027, 1, 1))
+    cafeteria = consented(RecipientFactory(site=hub), actor=staff)
+    assert f"#{later.pk}" in client.get(reverse("foodhub:stock")).content.decode()
+    header = {"site": hub.pk, "recipient": cafeteria.pk, "distributed_on": NOV_20.isoformat()}
+
+    unknown = client.post(
+        reverse("foodhub:distribution-create"),
+        _pick_post(header, [{"item": rice.pk, "kg": "3", "lot": str(later.pk + 100)}]),
+    )
+    assert "この番号のロットは在庫にありません。" in unknown.content.decode()
+    done = client.post(
+        reverse("foodhub:distribution-create"),
+        _pick_post(header, [{"item": rice.pk, "kg": "3", "lot": str(later.pk)}]),
+    )
+
+    assert done.status_code == 302
+    assert list(Distribution.objects.get().lines.values_list("lot_id", flat=True)) == [later.pk]
