@@ -898,7 +898,9 @@ class MeetingAdmin(DomainModelAdmin):
             except ValidationError as exc:
                 _report(self, request, exc)
 
-    @admin.action(description=gettext_lazy("Send the notice to all steering members"))
+    @admin.action(
+        description=gettext_lazy("Send the notice to all steering members"), permissions=["change"]
+    )
     def send_notice(self, request, queryset):
         for meeting in queryset.order_by("pk"):
             try:

@@ -19,7 +19,7 @@ from .models import (
     RuleSet,
     Vote,
 )
-from .rules import add_years, at_least_fraction, minimum_needed
+from .rules import at_least_fraction, minimum_needed, period_passed_from
 
 
 def rule_set_in_force(*, on: datetime.date) -> RuleSet:
@@ -41,7 +41,7 @@ def readmission_allowed_from(*, organisation: Organisation, on: datetime.date):
     if last_expulsion is None:
         return None
     rules = rule_set_in_force(on=on)
-    allowed_from = add_years(last_expulsion, rules.readmission_bar_years)
+    allowed_from = period_passed_from(last_expulsion, rules.readmission_bar_years)
     return allowed_from if on < allowed_from else None
 
 
@@ -309,7 +309,7 @@ def general_members_nearing_no_contact(*, today: datetime.date):
         baseline = max(
             d for d in (organisation.last_contact_on, membership.started_on) if d is not None
         )
-        due_on = add_years(baseline, rules.no_contact_years)
+        due_on = period_passed_from(baseline, rules.no_contact_years)
         if today >= due_on - datetime.timedelta(days=rules.no_contact_warning_days):
             organisation.contact_baseline = baseline
             organisation.due_on = due_on

@@ -36,7 +36,7 @@ from .models import (
     RuleSet,
     Vote,
 )
-from .rules import add_years
+from .rules import period_passed_from
 from .selectors import item_tally, meeting_quorum, readmission_allowed_from, rule_set_in_force
 
 logger = logging.getLogger(__name__)
@@ -672,7 +672,7 @@ def _check_no_contact_ground(membership, meeting, *, on=None) -> None:
     baseline = max(
         d for d in (organisation.last_contact_on, membership.started_on) if d is not None
     )
-    holds_from = add_years(baseline, meeting.rule_set.no_contact_years)
+    holds_from = period_passed_from(baseline, meeting.rule_set.no_contact_years)
     if (on or meeting.held_on) < holds_from:
         raise ValidationError(
             _(

@@ -128,7 +128,7 @@ def test_the_admin_shows_until_when_an_expelled_organisation_is_barred(client, s
     url = reverse("admin:members_application_change", args=[application.pk])
 
     page = client.get(url).content.decode()
-    assert "2028年6月1日" in page
+    assert "2028年6月2日" in page
 
     response = client.post(
         url,
@@ -142,7 +142,7 @@ def test_the_admin_shows_until_when_an_expelled_organisation_is_barred(client, s
         },
         follow=True,
     )
-    assert "2028年6月1日 より前は再入会を承認できません" in response.content.decode()
+    assert "2028年6月2日 より前は再入会を承認できません" in response.content.decode()
     application.refresh_from_db()
     assert application.status == Application.Status.SUBMITTED
 
@@ -516,3 +516,20 @@ def test_notices_print_as_filled_in_forms_2_and_3(client, secretariat):
     assert "退会届" in form3
     assert "活動を終了するため" in form3
     assert "令和8年3月31日" in form3
+
+
+def test_auditors_cannot_send_a_meeting_notice_from_the_changelist(client, mailoutbox):
+    """An admin action without permissions=["change"] is offered to view-only users too."""
+    SteeringMembershipFactory()
+    staff = StaffFactory()
+    meeting = services.meeting_create(title="会議", held_on=datetime.date(2025, 1, 1), actor=staff)
+    services.agenda_item_add(meeting=meeting, kind="other", title="報告", actor=staff)
+    client.force_login(StaffFactory(roles=[roles.AUDITOR]))
+
+    url = reverse("admin:members_meeting_changelist")
+    client.post(url, {"action": "send_notice", "_selected_action": [meeting.pk]})
+
+    meeting.refresh_from_db()
+    assert meeting.notice_sent_at is None
+    assert not meeting.attendances.exists()
+    assert mailoutbox == []

@@ -134,17 +134,19 @@ def test_rejection_needs_a_reason_and_tells_the_applicant(
 
 
 def test_an_expelled_organisation_is_barred_until_three_years_after_expulsion(staff):
+    """要領第5条2 with 民法第140条・第143条: the day of expulsion is not counted, so three years
+    from 2024年6月1日 end with 2027年6月1日; re-admission is possible from 6月2日."""
     organisation = _expel_on(datetime.date(2024, 6, 1))
     application = ApplicationFactory(
         organisation=organisation, is_reapplication=True, reapplication_reasons="体制を改めました。"
     )
 
-    with pytest.raises(ValidationError, match="2027年6月1日"):
+    with pytest.raises(ValidationError, match="2027年6月2日"):
         services.application_approve(
-            application=application, actor=staff, on=datetime.date(2027, 5, 31)
+            application=application, actor=staff, on=datetime.date(2027, 6, 1)
         )
     membership = services.application_approve(
-        application=application, actor=staff, on=datetime.date(2027, 6, 1)
+        application=application, actor=staff, on=datetime.date(2027, 6, 2)
     )
 
     assert membership.organisation == organisation

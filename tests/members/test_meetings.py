@@ -205,7 +205,7 @@ def test_expulsion_is_applied_with_the_resolution_and_the_subject_does_not_vote(
     assert general.ended_on == HELD_ON
     assert general.ended_by_item == item
     assert readmission_allowed_from(organisation=general.organisation, on=HELD_ON) == datetime.date(
-        2028, 6, 1
+        2028, 6, 2
     )
 
 
@@ -357,10 +357,11 @@ def test_the_no_contact_ground_holds_from_exactly_one_year_after_the_last_contac
         started_on=datetime.date(2024, 4, 1),
         organisation__last_contact_on=datetime.date(2024, 6, 2),
     )
-    early = services.meeting_create(title="前日", held_on=datetime.date(2025, 6, 1), actor=staff)
-    on_time = services.meeting_create(title="当日", held_on=datetime.date(2025, 6, 2), actor=staff)
+    # 民法第140条: the day of the last contact is not counted; the year ends with 2025年6月2日.
+    early = services.meeting_create(title="前日", held_on=datetime.date(2025, 6, 2), actor=staff)
+    on_time = services.meeting_create(title="当日", held_on=datetime.date(2025, 6, 3), actor=staff)
 
-    with pytest.raises(ValidationError, match="2025年6月2日"):
+    with pytest.raises(ValidationError, match="2025年6月3日"):
         services.agenda_item_add(
             meeting=early,
             kind=AgendaItem.Kind.EXPEL,

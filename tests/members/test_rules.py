@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError
 
 from members.models import RuleSet
-from members.rules import add_years, at_least_fraction, minimum_needed
+from members.rules import add_years, at_least_fraction, minimum_needed, period_passed_from
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,12 @@ def test_the_database_refuses_a_fraction_above_one():
     first.quorum_denominator = 3
     with pytest.raises(IntegrityError):
         first.save()
+
+
+def test_a_period_of_years_does_not_count_its_first_day():
+    """民法第140条・第143条: an event on day D; N years have fully passed from add_years(D, N)
+    + 1 day; with no corresponding day the period ends on the month's last day."""
+    assert period_passed_from(datetime.date(2025, 6, 1), 3) == datetime.date(2028, 6, 2)
+    assert period_passed_from(datetime.date(2024, 2, 29), 1) == datetime.date(2025, 3, 1)
+    assert period_passed_from(datetime.date(2024, 2, 28), 1) == datetime.date(2025, 3, 1)
+    assert period_passed_from(datetime.date(2025, 12, 31), 1) == datetime.date(2027, 1, 1)

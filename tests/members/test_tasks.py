@@ -12,7 +12,9 @@ from .factories import ApplicationFactory, SteeringMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
-LAST_CONTACT = datetime.date(2025, 1, 1)  # one year later: 2026-01-01; reminders from 2025-12-02
+# One full year (民法第140条: the contact day itself not counted) has passed on 2026-01-02;
+# reminders start 30 days before, on 2025-12-03.
+LAST_CONTACT = datetime.date(2025, 1, 1)
 
 
 @pytest.fixture
@@ -29,12 +31,12 @@ def _general(last_contact=LAST_CONTACT):
 def test_reminders_start_thirty_days_before_one_year_without_contact(secretariat, mailoutbox):
     membership = _general()
 
-    assert services.no_contact_reminders_send(today=datetime.date(2025, 12, 1)) == 0
-    assert services.no_contact_reminders_send(today=datetime.date(2025, 12, 2)) == 1
+    assert services.no_contact_reminders_send(today=datetime.date(2025, 12, 2)) == 0
+    assert services.no_contact_reminders_send(today=datetime.date(2025, 12, 3)) == 1
 
     assert mailoutbox[0].to == ["jimukyoku@example.jp"]
     assert membership.organisation.name in mailoutbox[0].subject
-    assert "2026年1月1日" in mailoutbox[0].body
+    assert "2026年1月2日" in mailoutbox[0].body
 
 
 def test_the_reminder_is_sent_once_and_never_expels(secretariat, mailoutbox):
@@ -50,7 +52,7 @@ def test_the_reminder_is_sent_once_and_never_expels(secretariat, mailoutbox):
 
 def test_a_new_contact_resets_the_clock(secretariat, mailoutbox):
     membership = _general()
-    services.no_contact_reminders_send(today=datetime.date(2025, 12, 2))
+    services.no_contact_reminders_send(today=datetime.date(2025, 12, 3))
     services.contact_record(
         organisation=membership.organisation,
         occurred_on=datetime.date(2025, 12, 10),
@@ -58,8 +60,8 @@ def test_a_new_contact_resets_the_clock(secretariat, mailoutbox):
         actor=secretariat,
     )
 
-    assert services.no_contact_reminders_send(today=datetime.date(2025, 12, 11)) == 0
-    assert services.no_contact_reminders_send(today=datetime.date(2026, 11, 10)) == 1
+    assert services.no_contact_reminders_send(today=datetime.date(2026, 11, 10)) == 0
+    assert services.no_contact_reminders_send(today=datetime.date(2026, 11, 11)) == 1
     assert len(mailoutbox) == 2
 
 
@@ -75,8 +77,8 @@ def test_steering_members_and_former_members_are_not_reminded(secretariat, mailo
 def test_without_any_contact_the_joining_date_counts(secretariat, mailoutbox):
     MembershipFactory(started_on=datetime.date(2025, 4, 1))
 
-    assert services.no_contact_reminders_send(today=datetime.date(2026, 3, 1)) == 0
-    assert services.no_contact_reminders_send(today=datetime.date(2026, 3, 2)) == 1
+    assert services.no_contact_reminders_send(today=datetime.date(2026, 3, 2)) == 0
+    assert services.no_contact_reminders_send(today=datetime.date(2026, 3, 3)) == 1
 
 
 def test_the_daily_tasks_are_scheduled_and_run(secretariat, mailoutbox):
