@@ -200,6 +200,39 @@ def written_resolution_reminders_send(*, today) -> int:
     return sent
 
 
+def prospect_next_step_reminders_send(*, today) -> int:
+    """Remind the secretariat of each prospect whose next step is due (on or before `today`),
+    once per prospect and next-step date; a new date means a new reminder."""
+    from core.notifications import notify
+
+    from .models import Prospect
+
+    sent = 0
+    recipients = _secretariat_recipients()
+    due = Prospect.objects.filter(
+        status__in=[Prospect.Status.INVITED, Prospect.Status.TRYING],
+        next_step_on__isnull=False,
+        next_step_on__lte=today,
+    ).order_by("next_step_on", "pk")
+    for prospect in due:
+        for recipient in recipients:
+            sent += notify(
+                purpose="members.prospect_next_step",
+                target=prospect,
+                period=f"next-step-{prospect.next_step_on.isoformat()}",
+                recipient=recipient,
+                subject=_("[%(platform)s] Next step for %(name)s (%(date)s)")
+                % {
+                    "platform": settings.PLATFORM_NAME,
+                    "name": prospect.name,
+                    "date": format_date(prospect.next_step_on),
+                },
+                template_name="members/email/prospect_next_step.txt",
+                context={"prospect": prospect},
+            )
+    return sent
+
+
 def applications_waiting_remind(*, today) -> int:
     """Remind the secretariat once a day of each application still waiting for review."""
     from core.notifications import notify

@@ -23,3 +23,9 @@ def applications_waiting_reminder_task() -> int:
 def written_resolution_reminder_task() -> int:
     """Daily: remind steering members who have not replied to a written resolution."""
     return services.written_resolution_reminders_send(today=timezone.localdate())
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def prospect_next_step_reminder_task() -> int:
+    """Daily: remind the secretariat of prospects whose next step is due."""
+    return services.prospect_next_step_reminders_send(today=timezone.localdate())

@@ -121,3 +121,42 @@ def test_the_public_members_pages_fit_a_phone_screen(live_server, browser, path)
 
     context.close()
     assert overflow <= 0
+
+
+def test_the_secretariat_records_attendance_and_decides_an_item_on_the_meeting_screens(
+    live_server, page
+):
+    """The meeting screens in a browser: attendance through the meeting page's inline, the
+    quorum explained there, then the item decided on its page with the count shown."""
+    import datetime
+
+    from members import services
+    from members.models import AgendaItem, Vote
+
+    from .factories import SteeringMembershipFactory
+
+    staff = StaffFactory(email="jimukyoku@example.jp", roles=[roles.SECRETARIAT])
+    orgs = [SteeringMembershipFactory().organisation for _ in range(3)]
+    meeting = services.meeting_create(
+        title="第5回会議", held_on=datetime.date(2025, 6, 1), actor=staff
+    )
+    item = services.agenda_item_add(meeting=meeting, kind="other", title="活動計画", actor=staff)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+
+    page.goto(f"{live_server.url}/admin/members/meeting/{meeting.pk}/change/")
+    page.get_by_label("メールアドレス").fill("jimukyoku@example.jp")
+    page.get_by_label("パスワード").fill("correct-horse-battery")
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(f"**/admin/members/meeting/{meeting.pk}/change/")
+    for index in range(3):
+        page.locator(f"select[name='attendances-{index}-mode']").select_option(label="出席（会場）")
+    page.get_by_role("button", name="保存して編集を続ける").click()
+    expect(page.get_by_text("出席 3/3（委任0・メール0を含む）定足数2 — 成立")).to_be_visible()
+
+    for org in orgs[:2]:
+        services.vote_record(item=item, organisation=org, choice=Vote.Choice.FOR, actor=staff)
+    page.goto(f"{live_server.url}/admin/members/agendaitem/{item.pk}/change/")
+    page.get_by_role("button", name="この議案を議決する").click()
+    expect(page.locator("li.info")).to_contain_text("賛成 2/3 — 可決")
+    item.refresh_from_db()
+    assert item.outcome == AgendaItem.Outcome.PASSED

@@ -117,3 +117,35 @@ def test_written_resolution_reminders_go_to_those_who_have_not_replied(mailoutbo
     assert PeriodicTask.objects.filter(
         task="members.tasks.written_resolution_reminder_task"
     ).exists()
+
+
+def test_the_secretariat_is_reminded_of_a_prospects_next_step_from_its_date_once(
+    secretariat, mailoutbox
+):
+    from members.models import Prospect
+
+    prospect = Prospect.objects.create(
+        name="こども食堂ひまわり",
+        next_step="お試し参加の案内",
+        next_step_on=datetime.date(2026, 3, 10),
+    )
+    Prospect.objects.create(
+        name="参加済み団体", status=Prospect.Status.JOINED, next_step_on=datetime.date(2026, 3, 1)
+    )
+
+    assert services.prospect_next_step_reminders_send(today=datetime.date(2026, 3, 9)) == 0
+    assert services.prospect_next_step_reminders_send(today=datetime.date(2026, 3, 10)) == 1
+    assert services.prospect_next_step_reminders_send(today=datetime.date(2026, 3, 11)) == 0
+    assert "こども食堂ひまわり" in mailoutbox[0].subject
+    assert "お試し参加の案内" in mailoutbox[0].body
+    assert "2026年3月10日" in mailoutbox[0].body
+
+    prospect.next_step_on = datetime.date(2026, 4, 1)
+    prospect.save()
+    assert services.prospect_next_step_reminders_send(today=datetime.date(2026, 4, 1)) == 1
+
+
+def test_the_prospect_reminder_runs_daily():
+    task = PeriodicTask.objects.get(task="members.tasks.prospect_next_step_reminder_task")
+    assert task.crontab.hour == "9"
+    assert tasks.prospect_next_step_reminder_task.delay().get() == 0
