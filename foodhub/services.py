@@ -474,6 +474,12 @@ def transfer_receive(*, transfer, received_on, received: dict, actor) -> Transfe
                     % {"item": line.source_lot.item, "sent": line.quantity}
                 )
                 continue
+            if kg == 0 and quantity > 0:  # pieces without weight would arrive in no lot
+                errors.append(
+                    _("%(item)s: pieces received need their weight in kg.")
+                    % {"item": line.source_lot.item}
+                )
+                continue
             if (kg != line.kg or quantity != line.quantity) and not reason.strip():
                 errors.append(
                     _("%(item)s: give a reason for the difference from what was sent.")

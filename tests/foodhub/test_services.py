@@ -818,3 +818,36 @@ def test_a_transfer_into_a_zone_removed_since_sending_is_refused_with_a_message(
     transfer.refresh_from_db()
     assert transfer.status == Transfer.Status.IN_TRANSIT
     assert not target.lots.exists()
+
+
+def test_pieces_received_without_weight_are_refused_and_nothing_received_is_fine(staff):
+    source, target = site_with_zones(), site_with_zones()
+    item = ItemFactory(name="食パン")
+    receive(source, item, 5, actor=staff, expiry=datetime.date(2027, 1, 1), quantity=10)
+    transfer = services.transfer_send(
+        from_site=source,
+        to_site=target,
+        sent_on=NOV_20,
+        requests=[services.PickRequest(item, Decimal(5))],
+        actor=staff,
+    )
+    line = transfer.lines.get()
+
+    with pytest.raises(ValidationError, match="重さ"):
+        services.transfer_receive(
+            transfer=transfer,
+            received_on=NOV_20,
+            received={line.pk: (Decimal(0), 1, "袋が破れた")},
+            actor=staff,
+        )
+    services.transfer_receive(
+        transfer=transfer,
+        received_on=NOV_20,
+        received={line.pk: (Decimal(0), 0, "全量破損")},
+        actor=staff,
+    )
+
+    line.refresh_from_db()
+    assert (line.received_kg, line.received_quantity, line.difference_kg) == (0, 0, Decimal(5))
+    assert not target.lots.exists()
+    _ledger_agrees()
