@@ -126,3 +126,11 @@ def test_without_redis_tasks_run_eagerly_and_the_log_says_so():
 
     assert result.stdout.strip() == "True"
     assert result.stderr.count("REDIS_URL is not set") == 1
+
+
+def test_the_worker_and_beat_wait_for_the_migrated_web_service():
+    services = _compose()["services"]
+
+    for name in ("worker", "beat"):
+        assert services[name]["depends_on"]["web"]["condition"] == "service_healthy"
+    assert "migrate" in services["web"]["command"]
