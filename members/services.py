@@ -877,7 +877,12 @@ def meeting_choose_chair(*, meeting, organisation, actor) -> Meeting:
             attendance = _roster_attendance(meeting, organisation)
             if attendance.mode not in Attendance.PRESENT_MODES:
                 raise ValidationError(_("The chair must be present at the meeting."))
-            Vote.objects.filter(item__meeting=meeting, organisation=organisation).delete()
+            # Only open items: a decided item keeps the votes its outcome was computed from.
+            Vote.objects.filter(
+                item__meeting=meeting,
+                item__outcome=AgendaItem.Outcome.PENDING,
+                organisation=organisation,
+            ).delete()
         meeting.chair = organisation
         meeting.save(update_fields=["chair"])
     return meeting
@@ -894,6 +899,10 @@ def vote_record(*, item, organisation, choice, actor) -> Vote:
         attendance = _roster_attendance(meeting, organisation)
         if item.subject_id == organisation.pk and not meeting.rule_set.subject_may_vote:
             raise ValidationError(_("The organisation this item is about does not vote on it."))
+        if meeting.kind == Meeting.Kind.WRITTEN and item.notified_at is None:
+            raise ValidationError(
+                _("This item has not been notified to the steering members; send the notice first.")
+            )
         if meeting.kind == Meeting.Kind.MEETING:
             if meeting.chair_id == organisation.pk:
                 raise ValidationError(_("The chair does not vote (規約第12条2)."))

@@ -17,6 +17,7 @@ from members.models import (
     Meeting,
     Membership,
     Organisation,
+    Prospect,
     Vote,
 )
 from members.resources import MembershipExportResource, RegisterImportResource
@@ -43,8 +44,28 @@ def _changelist_queries(client, url):
 
 def _make_rows(model, n, staff):
     if model is Organisation or model is Membership:
+        # Each row with its own municipality, so that a missing select_related shows.
         for _ in range(n):
-            MembershipFactory(organisation__municipality=None)
+            MembershipFactory(organisation__municipality=MunicipalityFactory())
+    elif model is Prospect:
+        for i in range(n):
+            Prospect.objects.create(
+                name=f"見込み{i}",
+                municipality=MunicipalityFactory(),
+                introduced_by=MembershipFactory().organisation,
+            )
+    elif model is AgendaItem:
+        meeting = services.meeting_create(
+            title="会議", held_on=datetime.date(2025, 1, 1), actor=staff
+        )
+        for i in range(n):
+            services.agenda_item_add(
+                meeting=meeting,
+                kind=AgendaItem.Kind.STEERING_LEAVE,
+                title=f"議案{i}",
+                subject=SteeringMembershipFactory().organisation,
+                actor=staff,
+            )
     elif model is Application:
         town = MunicipalityFactory()
         for _ in range(n):
@@ -56,7 +77,9 @@ def _make_rows(model, n, staff):
             )
 
 
-@pytest.mark.parametrize("model", [Organisation, Membership, Application, Meeting])
+@pytest.mark.parametrize(
+    "model", [Organisation, Membership, Application, Meeting, Prospect, AgendaItem]
+)
 def test_changelists_issue_a_constant_number_of_queries(client, secretariat, model):
     url = reverse(f"admin:members_{model._meta.model_name}_changelist")
     _make_rows(model, 10, secretariat)

@@ -194,3 +194,35 @@ def test_an_expulsion_by_written_resolution_takes_effect_on_the_day_it_is_deemed
     general.refresh_from_db()
     assert general.end_reason == Membership.EndReason.EXPELLED
     assert general.ended_on == timezone.localdate()
+
+
+def test_choosing_a_chair_later_keeps_its_votes_on_items_already_decided(staff):
+    """The chair's votes are removed only from items still open; a decided item's record (and
+    the minutes) must keep the votes its outcome was computed from."""
+    orgs = _steering(4)
+    meeting = _meeting(staff, items=(("other", "第1号"), ("other", "第2号")))
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    first, second = meeting.items.order_by("number")
+    _vote(first, orgs[:3], Vote.Choice.FOR, staff)
+    _vote(second, orgs[:1], Vote.Choice.FOR, staff)
+    services.item_decide(item=first, actor=staff)
+
+    services.meeting_choose_chair(meeting=meeting, organisation=orgs[0], actor=staff)
+
+    assert first.votes.filter(organisation=orgs[0]).exists()
+    assert not second.votes.filter(organisation=orgs[0]).exists()
+
+
+def test_a_written_resolution_item_added_after_the_notice_cannot_be_deemed_passed(staff):
+    """第12条5 agreement is to a proposal the steering members were sent; an item added after
+    the notice has not been sent to anyone."""
+    orgs = _steering(3)
+    meeting = _meeting(staff, kind=Meeting.Kind.WRITTEN)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    late = services.agenda_item_add(meeting=meeting, kind="other", title="追加", actor=staff)
+
+    with pytest.raises(ValidationError, match="通知"):
+        _vote(late, orgs, Vote.Choice.FOR, staff)
+    late.refresh_from_db()
+    assert not late.votes.exists()
