@@ -19,9 +19,12 @@ class IdempotentForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
 
-class LotChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, lot):
-        return f"{lot.site} / {lot.zone.get_kind_display()} / {lot}"
+class LotNumberField(forms.ModelChoiceField):
+    """A lot by its number (shown on the stock page and the pick list), not a <select>: a list
+    of every lot in stock would grow with the stock (tens of thousands at the centre)."""
+
+    widget = forms.NumberInput(attrs={"min": 1, "class": "lot-number"})
+    default_error_messages = {"invalid_choice": _("There is no lot with this number in stock.")}
 
 
 def _lots_for(user):
@@ -68,14 +71,10 @@ class PickLineForm(forms.Form):
         label=_("item"), queryset=Item.objects.order_by("name"), required=False
     )
     kg = forms.DecimalField(label=_("kg"), max_digits=10, decimal_places=2, min_value=0.01)
-    # A lot number (shown on the stock page and the pick list), not a <select>: a list of every
-    # lot in stock on every line would grow with the stock (tens of thousands at the centre).
-    lot = forms.ModelChoiceField(
+    lot = LotNumberField(
         label=_("lot number (leave empty for first-expiry-first-out)"),
         queryset=Lot.objects.none(),
         required=False,
-        widget=forms.NumberInput(attrs={"min": 1, "class": "lot-number"}),
-        error_messages={"invalid_choice": _("There is no lot with this number in stock.")},
     )
 
     def __init__(self, *args, user=None, **kwargs):
@@ -155,7 +154,7 @@ class ConsentForm(forms.Form):
 
 
 class DisposalForm(IdempotentForm):
-    lot = LotChoiceField(label=_("lot"), queryset=Lot.objects.none())
+    lot = LotNumberField(label=_("lot number"), queryset=Lot.objects.none())
     kg = forms.DecimalField(label=_("kg"), max_digits=10, decimal_places=2, min_value=0.01)
     reason = forms.ChoiceField(label=_("reason"), choices=Disposal.Reason.choices)
     disposed_on = forms.DateField(
@@ -168,6 +167,13 @@ class DisposalForm(IdempotentForm):
         self.fields["lot"].queryset = _lots_for(user).filter(
             site__in=Site.objects.operable_by(user)
         )
+
+    def chosen_lot(self):
+        """The lot the number points to, to show what is being disposed of (or None)."""
+        value = self["lot"].value()
+        if not str(value or "").isdigit():
+            return None
+        return self.fields["lot"].queryset.filter(pk=value).first()
 
 
 class StocktakeForm(IdempotentForm):

@@ -261,3 +261,16 @@ def test_the_picking_pages_do_not_grow_with_the_lots_in_stock(client, world, url
         return len(response.content), len(queries)
 
     assert page_size(10) == page_size(190)
+
+
+def test_the_disposal_page_does_not_grow_with_the_lots_in_stock(client, world):
+    client.force_login(world["staff"])
+    url = reverse("foodhub:disposal-create")
+
+    def page_size(n):
+        _receive_lines(world, n)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        return len(response.content), len(queries)
+
+    assert page_size(10) == page_size(190)

@@ -312,7 +312,9 @@ def test_a_stocktake_page_records_adjustments(client, staff, hub):
 
 
 def test_a_disposal_page_records_the_disposal(client, staff, hub):
-    lot = receive(hub, ItemFactory(), 10, actor=staff, expiry=datetime.date(2026, 11, 1))
+    lot = receive(hub, ItemFactory(name="豆腐"), 10, actor=staff, expiry=datetime.date(2026, 11, 1))
+    page = client.get(reverse("foodhub:disposal-create"), {"lot": lot.pk}).content.decode()
+    assert f'name="lot" value="{lot.pk}"' in page and "豆腐" in page  # from the stock page link
 
     response = client.post(
         reverse("foodhub:disposal-create"),
