@@ -22,6 +22,7 @@ from core.pdf import JapaneseFontMissing, render_pdf
 from . import selectors, services
 from .models import (
     PUBLISHABLE_FIELDS,
+    REGISTER_ENTRY_FIELDS,
     ActivityField,
     AgendaItem,
     Application,
@@ -169,24 +170,7 @@ class OrganisationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = (
-            "name",
-            "name_kana",
-            "organisation_type",
-            "representative_name",
-            "contact_name",
-            "postal_code",
-            "address",
-            "phone",
-            "email",
-            "website",
-            "municipality",
-            "active_municipalities",
-            "activity_fields",
-            "activity_summary",
-            "strengths",
-            "public_fields",
-        )
+        fields = REGISTER_ENTRY_FIELDS
 
 
 class CurrentTierFilter(admin.SimpleListFilter):

@@ -11,6 +11,7 @@ from core.models import Municipality
 from .models import (
     DIRECTLY_REGISTERED_TYPES,
     PUBLISHABLE_FIELDS,
+    REGISTER_ENTRY_FIELDS,
     ActivityField,
     Application,
     Membership,
@@ -92,22 +93,7 @@ class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
         fields = (
-            "name",
-            "name_kana",
-            "organisation_type",
-            "representative_name",
-            "contact_name",
-            "postal_code",
-            "address",
-            "phone",
-            "email",
-            "website",
-            "municipality",
-            "active_municipalities",
-            "activity_fields",
-            "activity_summary",
-            "strengths",
-            "public_fields",
+            *REGISTER_ENTRY_FIELDS,
             "is_reapplication",
             "reapplication_reasons",
             "declares_isolation_activity",

@@ -51,6 +51,27 @@ PUBLISHABLE_FIELDS = (
 )
 PUBLISHABLE_FIELD_NAMES = tuple(name for name, _label in PUBLISHABLE_FIELDS)
 
+# The entries of the 入会申込書 (別紙1) that make an organisation's register entry, in form order:
+# shared by the public join form, the admin organisation form and the services that copy them.
+REGISTER_ENTRY_FIELDS = (
+    "name",
+    "name_kana",
+    "organisation_type",
+    "representative_name",
+    "contact_name",
+    "postal_code",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "municipality",
+    "active_municipalities",
+    "activity_fields",
+    "activity_summary",
+    "strengths",
+    "public_fields",
+)
+
 
 class RuleSetQuerySet(models.QuerySet):
     def in_force_on(self, day):

@@ -23,6 +23,7 @@ from core.japanese import fold, format_date
 from .models import (
     DIRECTLY_REGISTERED_TYPES,
     PUBLISHABLE_FIELD_NAMES,
+    REGISTER_ENTRY_FIELDS,
     AgendaItem,
     Application,
     Attendance,
@@ -42,19 +43,10 @@ from .selectors import item_tally, meeting_quorum, readmission_allowed_from, rul
 logger = logging.getLogger(__name__)
 
 # Fields copied from an application (別紙1) or a change notice (別紙2) to the organisation.
-ORGANISATION_FIELDS = (
-    "name",
-    "name_kana",
-    "organisation_type",
-    "representative_name",
-    "contact_name",
-    "postal_code",
-    "address",
-    "phone",
-    "email",
-    "website",
-    "activity_summary",
-    "strengths",
+ORGANISATION_FIELDS = tuple(
+    name
+    for name in REGISTER_ENTRY_FIELDS
+    if name not in ("municipality", "active_municipalities", "activity_fields", "public_fields")
 )
 CHANGEABLE_FIELDS = (*ORGANISATION_FIELDS, "public_fields")
 
