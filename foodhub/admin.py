@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_base import DomainModelAdmin
+from core.admin_base import DomainModelAdmin, ReadOnlyMixin
 from core.exports import LoggedExportMixin
 from core.japanese import fold
 
@@ -100,17 +100,6 @@ class VisibleSiteFilter(admin.RelatedFieldListFilter):
             (site.pk, str(site))
             for site in Site.objects.visible_to(request.user).order_by("kind", "name")
         ]
-
-
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RecordAdmin(LoggedExportMixin, admin.ModelAdmin):
