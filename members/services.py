@@ -510,31 +510,35 @@ def contact_invite(*, organisation, email, first_name="", last_name="", actor):
         raise ValidationError(_("Only a current member can have contact accounts."))
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError(_("An account with this e-mail address already exists."))
-    with transaction.atomic():
-        user = User(username=email, email=email, first_name=first_name, last_name=last_name)
-        user.set_unusable_password()
-        user.save()
-        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        contact = OrganisationContact.objects.create(organisation=organisation, user=user)
-        link = settings.SITE_URL.rstrip("/") + reverse(
-            "account_reset_password_from_key",
-            kwargs={
-                "uidb36": user_pk_to_url_str(user),
-                "key": default_token_generator.make_token(user),
-            },
-        )
-        _mail_after_commit(
-            to=email,
-            subject=_("[%(platform)s] Your account for %(organisation)s")
-            % {"platform": settings.PLATFORM_NAME, "organisation": organisation.name},
-            template_name="members/email/contact_invite.txt",
-            context={
-                "organisation": organisation,
-                "user": user,
-                "link": link,
-                "portal": settings.SITE_URL.rstrip("/") + reverse("members:my-organisation"),
-            },
-        )
+    try:
+        with transaction.atomic():
+            user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+            user.set_unusable_password()
+            user.save()
+            EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+            contact = OrganisationContact.objects.create(organisation=organisation, user=user)
+            link = settings.SITE_URL.rstrip("/") + reverse(
+                "account_reset_password_from_key",
+                kwargs={
+                    "uidb36": user_pk_to_url_str(user),
+                    "key": default_token_generator.make_token(user),
+                },
+            )
+            _mail_after_commit(
+                to=email,
+                subject=_("[%(platform)s] Your account for %(organisation)s")
+                % {"platform": settings.PLATFORM_NAME, "organisation": organisation.name},
+                template_name="members/email/contact_invite.txt",
+                context={
+                    "organisation": organisation,
+                    "user": user,
+                    "link": link,
+                    "portal": settings.SITE_URL.rstrip("/") + reverse("members:my-organisation"),
+                },
+            )
+    except IntegrityError as exc:
+        # The same address invited twice at once: the unique username let only one through.
+        raise ValidationError(_("An account with this e-mail address already exists.")) from exc
     return contact
 
 

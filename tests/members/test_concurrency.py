@@ -77,3 +77,57 @@ def test_a_double_submitted_form_makes_one_application():
 
     assert Application.objects.count() == 1
     assert sum(1 for _app, created in outcomes if created) == 1
+
+
+def test_two_invitations_of_the_same_address_at_once_make_one_account_and_a_japanese_error():
+    from members.models import OrganisationContact
+    from tests.factories import MembershipFactory
+
+    organisation = MembershipFactory().organisation
+    staff = StaffFactory()
+
+    outcomes = _race(
+        lambda: services.contact_invite(
+            organisation=organisation, email="tanto@example.jp", actor=staff
+        )
+    )
+
+    assert OrganisationContact.objects.count() == 1
+    assert sum(isinstance(o, OrganisationContact) for o in outcomes) == 1
+    assert sum(isinstance(o, ValidationError) for o in outcomes) == 1
+
+
+def test_two_secretaries_deciding_an_expulsion_at_once_apply_it_once():
+    import datetime
+
+    from members.models import AgendaItem, Attendance, ExpulsionGround, Vote
+    from tests.factories import MembershipFactory
+
+    from .factories import SteeringMembershipFactory
+
+    staff = StaffFactory()
+    orgs = [SteeringMembershipFactory().organisation for _ in range(3)]
+    general = MembershipFactory()
+    meeting = services.meeting_create(title="会議", held_on=datetime.date(2025, 6, 1), actor=staff)
+    item = services.agenda_item_add(
+        meeting=meeting,
+        kind=AgendaItem.Kind.EXPEL,
+        title="除名",
+        subject=general.organisation,
+        expulsion_ground=ExpulsionGround.BREACH,
+        actor=staff,
+    )
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    for org in orgs:
+        services.attendance_record(
+            meeting=meeting, organisation=org, mode=Attendance.Mode.IN_PERSON, actor=staff
+        )
+        services.vote_record(item=item, organisation=org, choice=Vote.Choice.FOR, actor=staff)
+
+    outcomes = _race(lambda: services.item_decide(item=item, actor=staff))
+
+    assert sum(isinstance(o, AgendaItem) for o in outcomes) == 1
+    assert sum(isinstance(o, ValidationError) for o in outcomes) == 1
+    general.refresh_from_db()
+    assert general.end_reason == Membership.EndReason.EXPELLED
+    assert Membership.objects.filter(organisation=general.organisation).count() == 1

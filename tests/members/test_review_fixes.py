@@ -226,3 +226,32 @@ def test_a_written_resolution_item_added_after_the_notice_cannot_be_deemed_passe
         _vote(late, orgs, Vote.Choice.FOR, staff)
     late.refresh_from_db()
     assert not late.votes.exists()
+
+
+def test_an_effect_that_cannot_be_applied_leaves_the_item_undecided(staff):
+    """The outcome and its effect are one transaction: the subject withdrew after the item was
+    put on the agenda, so the expulsion cannot be applied and nothing is recorded."""
+    orgs = _steering(3)
+    general = MembershipFactory(started_on=datetime.date(2024, 4, 1))
+    meeting = _meeting(staff, items=())
+    item = services.agenda_item_add(
+        meeting=meeting,
+        kind=AgendaItem.Kind.EXPEL,
+        title="除名",
+        subject=general.organisation,
+        expulsion_ground=ExpulsionGround.BREACH,
+        actor=staff,
+    )
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    _vote(item, orgs, Vote.Choice.FOR, staff)
+    services.membership_withdraw(membership=general, on=datetime.date(2025, 5, 1), actor=staff)
+
+    with pytest.raises(ValidationError, match="一般団体"):
+        services.item_decide(item=item, actor=staff)
+
+    item.refresh_from_db()
+    general.refresh_from_db()
+    assert item.outcome == AgendaItem.Outcome.PENDING
+    assert item.explanation == ""
+    assert general.end_reason == Membership.EndReason.WITHDRAWN
