@@ -984,6 +984,19 @@ def rule_set_adopt(*, item, actor) -> RuleSet:
     )
     rule_set.full_clean(exclude=["adopted_by_item"])
     _audit(rule_set, "members.ruleset.adopted", actor).save()
+    # Meetings already planned within the new version's period use it (shown in the admin at
+    # once; `_meeting_rules_refresh` checks again under the lock when they vote and decide).
+    planned = Meeting.objects.filter(held_on__gte=effective_from).exclude(pk=item.meeting_id)
+    later = RuleSet.objects.filter(effective_from__gt=effective_from).order_by("effective_from")
+    next_version = later.first()
+    if next_version is not None:
+        planned = planned.filter(held_on__lt=next_version.effective_from)
+    planned = planned.exclude(
+        items__outcome__in=[AgendaItem.Outcome.PASSED, AgendaItem.Outcome.REJECTED]
+    ).exclude(rule_set=rule_set)
+    for meeting in planned.select_for_update().order_by("pk"):
+        meeting.rule_set = rule_set
+        _audit(meeting, "members.meeting.rules_in_force", actor).save(update_fields=["rule_set"])
     return rule_set
 
 

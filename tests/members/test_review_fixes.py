@@ -255,3 +255,21 @@ def test_an_effect_that_cannot_be_applied_leaves_the_item_undecided(staff):
     assert item.outcome == AgendaItem.Outcome.PENDING
     assert item.explanation == ""
     assert general.end_reason == Membership.EndReason.WITHDRAWN
+
+
+def test_adopting_rules_moves_meetings_already_planned_in_their_period_to_them(staff):
+    """The admin shows the rules a planned meeting will use: right after the adoption."""
+    orgs = _steering(3)
+    planned = _meeting(staff, held_on=datetime.date(2025, 7, 1))
+    before = _meeting(staff, held_on=datetime.date(2025, 6, 14))
+    v2 = _adopt_rules(
+        staff,
+        orgs,
+        held_on=datetime.date(2025, 6, 1),
+        proposed={"effective_from": "2025-06-15", "readmission_bar_years": 2},
+    )
+
+    planned.refresh_from_db()
+    before.refresh_from_db()
+    assert planned.rule_set == v2
+    assert before.rule_set.version == 1
