@@ -12,7 +12,7 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -388,6 +388,31 @@ def application_submit(
     return application, True
 
 
+def _check_readmission_bar(organisation, *, on) -> None:
+    """要領第5条2: an expelled organisation returns (一般団体 or 幹事団体) only after the bar."""
+    allowed_from = readmission_allowed_from(organisation=organisation, on=on)
+    if allowed_from is not None:
+        raise ValidationError(
+            _(
+                "This organisation was expelled and cannot be re-admitted before "
+                "%(date)s (要領第5条2)."
+            )
+            % {"date": format_date(allowed_from)}
+        )
+
+
+def _lock_new_organisation_name(folded_name: str) -> None:
+    """Serialise creating an organisation of one name until the transaction ends, so that two
+    approvals at once cannot both pass the same-name check (PostgreSQL advisory lock; SQLite
+    serialises writers anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s))",
+                [f"members.organisation.name:{folded_name}"],
+            )
+
+
 def application_approve(*, application, actor, reason="", on=None) -> Membership:
     """Enter an approved applicant in the register (要領第2条2, 第3条1) in one transaction.
 
@@ -409,6 +434,7 @@ def application_approve(*, application, actor, reason="", on=None) -> Membership
             raise ValidationError(_("This application has already been decided."))
         organisation = application.organisation
         if organisation is None:
+            _lock_new_organisation_name(fold(application.name))
             same_name = Organisation.objects.filter(
                 search_text__startswith=fold(application.name) + " "
             ).first()
@@ -425,15 +451,7 @@ def application_approve(*, application, actor, reason="", on=None) -> Membership
             organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
             if _lock_active_membership(organisation) is not None:
                 raise ValidationError(_("This organisation is already a member."))
-            allowed_from = readmission_allowed_from(organisation=organisation, on=on)
-            if allowed_from is not None:
-                raise ValidationError(
-                    _(
-                        "This organisation was expelled and cannot be re-admitted before "
-                        "%(date)s (要領第5条2)."
-                    )
-                    % {"date": format_date(allowed_from)}
-                )
+            _check_readmission_bar(organisation, on=on)
         for name in ORGANISATION_FIELDS:
             setattr(organisation, name, getattr(application, name))
         organisation.municipality = application.municipality
@@ -751,6 +769,8 @@ def agenda_item_add(
             active is not None and active.tier == Membership.Tier.STEERING
         ):
             raise ValidationError(_("This organisation is already a steering member."))
+        if kind == AgendaItem.Kind.STEERING_SELECT and active is None:
+            _check_readmission_bar(subject, on=meeting.held_on)
     if kind == AgendaItem.Kind.RULES:
         _validate_proposed_rules(proposed_rules, meeting)
     with transaction.atomic():
@@ -940,6 +960,8 @@ def _apply_item_effect(item: AgendaItem, actor) -> None:
     elif item.kind == AgendaItem.Kind.STEERING_SELECT:
         Organisation.objects.select_for_update().get(pk=item.subject_id)
         membership = _lock_active_membership(item.subject)
+        if membership is None:
+            _check_readmission_bar(item.subject, on=on)
         if membership is not None:
             if membership.tier == Membership.Tier.STEERING:
                 raise ValidationError(_("This organisation is already a steering member."))

@@ -131,3 +131,26 @@ def test_two_secretaries_deciding_an_expulsion_at_once_apply_it_once():
     general.refresh_from_db()
     assert general.end_reason == Membership.EndReason.EXPELLED
     assert Membership.objects.filter(organisation=general.organisation).count() == 1
+
+
+def test_two_applications_of_one_new_organisation_approved_at_once_make_one_organisation():
+    """Two secretaries approve two applications with the same name at the same moment (sent on
+    paper and online): the same-name check must see the other one."""
+    from members.models import Organisation
+
+    staff = StaffFactory()
+    applications = iter(
+        [ApplicationFactory(name="NPO法人ふたご"), ApplicationFactory(name="NPO法人ふたご")]
+    )
+    lock = threading.Lock()
+
+    def approve():
+        with lock:
+            application = next(applications)
+        return services.application_approve(application=application, actor=staff)
+
+    outcomes = _race(approve)
+
+    assert Organisation.objects.filter(name="NPO法人ふたご").count() == 1
+    assert sum(isinstance(o, Membership) for o in outcomes) == 1
+    assert sum(isinstance(o, ValidationError) for o in outcomes) == 1

@@ -273,3 +273,34 @@ def test_adopting_rules_moves_meetings_already_planned_in_their_period_to_them(s
     before.refresh_from_db()
     assert planned.rule_set == v2
     assert before.rule_set.version == 1
+
+
+def test_an_organisation_expelled_less_than_three_years_ago_cannot_be_put_up_as_steering(staff):
+    """要領第5条2 bars re-admission for 3 years after expulsion; selection as 幹事団体 would be a
+    way back in, so the item is refused and names the first possible date."""
+    _steering(3)
+    expelled = MembershipFactory(
+        started_on=datetime.date(2024, 4, 1),
+        ended_on=datetime.date(2025, 1, 10),
+        end_reason=Membership.EndReason.EXPELLED,
+        expulsion_ground=ExpulsionGround.BREACH,
+    ).organisation
+    too_early = _meeting(staff, held_on=datetime.date(2028, 1, 10), items=())
+    on_time = _meeting(staff, held_on=datetime.date(2028, 1, 11), items=())
+
+    with pytest.raises(ValidationError, match="2028年1月11日"):
+        services.agenda_item_add(
+            meeting=too_early,
+            kind=AgendaItem.Kind.STEERING_SELECT,
+            title="選出",
+            subject=expelled,
+            actor=staff,
+        )
+    item = services.agenda_item_add(
+        meeting=on_time,
+        kind=AgendaItem.Kind.STEERING_SELECT,
+        title="選出",
+        subject=expelled,
+        actor=staff,
+    )
+    assert item.subject == expelled
