@@ -683,7 +683,7 @@ def _meeting_rules_refresh(meeting) -> None:
     )
     if in_force is not None and in_force.pk != meeting.rule_set_id:
         meeting.rule_set = in_force
-        meeting.save(update_fields=["rule_set"])
+        _audit(meeting, "members.meeting.rules_in_force").save(update_fields=["rule_set"])
 
 
 def _effect_date(meeting) -> datetime.date:

@@ -86,6 +86,7 @@ def test_a_meeting_planned_before_a_rule_change_decides_by_the_rules_in_force_on
     planned.refresh_from_db()
     assert planned.rule_set == v2
     assert item.outcome == AgendaItem.Outcome.PASSED
+    assert planned.history.filter(history_change_reason="members.meeting.rules_in_force").exists()
 
 
 def test_a_rule_change_does_not_switch_the_rules_of_the_meeting_adopting_it(staff):
