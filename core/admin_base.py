@@ -1,3 +1,5 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from .exports import LoggedExportMixin
@@ -23,3 +25,23 @@ class DomainModelAdmin(LoggedExportMixin, SimpleHistoryAdmin):
     """
 
     show_full_result_count = False
+
+
+def report_refusal(modeladmin, request, exc: ValidationError, *, about=None, level=messages.ERROR):
+    """A service's refusal as admin messages, prefixed with the record it concerns."""
+    prefix = f"{about}: " if about is not None else ""
+    for message in exc.messages:
+        modeladmin.message_user(request, f"{prefix}{message}", level=level)
+
+
+def apply_to_each(modeladmin, request, records, action, *, about=str, level=messages.ERROR) -> int:
+    """Run `action(record)` (a service call) for each record; a refusal is reported against
+    `about(record)` and the others go on. Returns how many succeeded."""
+    done = 0
+    for record in records:
+        try:
+            action(record)
+            done += 1
+        except ValidationError as exc:
+            report_refusal(modeladmin, request, exc, about=about(record), level=level)
+    return done

@@ -1,7 +1,7 @@
 """The secretariat's screens for the register. Every change of state goes through services."""
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 
-from core.admin_base import DomainModelAdmin
+from core.admin_base import DomainModelAdmin, apply_to_each, report_refusal
 from core.japanese import fold, format_date
 from core.pdf import JapaneseFontMissing, render_pdf
 
@@ -46,11 +46,6 @@ URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 def _formset_handled(formset):
     """The formset's rows were written by services; tell the admin's change message so."""
     formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-
-
-def _report(modeladmin, request, exc: ValidationError):
-    for message in exc.messages:
-        modeladmin.message_user(request, message, messages.ERROR)
 
 
 # --- Rule sets -----------------------------------------------------------------------------
@@ -299,7 +294,7 @@ class OrganisationAdmin(ImportMixin, DomainModelAdmin):
                         actor=request.user,
                     )
                 except ValidationError as exc:
-                    _report(self, request, exc)
+                    report_refusal(self, request, exc)
         return None
 
     @admin.action(
@@ -307,17 +302,14 @@ class OrganisationAdmin(ImportMixin, DomainModelAdmin):
         permissions=["change"],
     )
     def register_directly(self, request, queryset):
-        done = 0
-        for organisation in queryset.order_by("pk"):
-            try:
-                services.membership_register_directly(
-                    organisation=organisation, started_on=timezone.localdate(), actor=request.user
-                )
-                done += 1
-            except ValidationError as exc:
-                self.message_user(
-                    request, f"{organisation}: {' '.join(exc.messages)}", messages.ERROR
-                )
+        done = apply_to_each(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda organisation: services.membership_register_directly(
+                organisation=organisation, started_on=timezone.localdate(), actor=request.user
+            ),
+        )
         if done:
             self.message_user(request, _("%(n)s organisations registered.") % {"n": done})
 
@@ -413,17 +405,14 @@ class MembershipAdmin(DomainModelAdmin):
         description=gettext_lazy("Withdraw today (paper withdrawal notice)"), permissions=["change"]
     )
     def withdraw_today(self, request, queryset):
-        done = 0
-        for membership in queryset.order_by("pk"):
-            try:
-                services.membership_withdraw(
-                    membership=membership, on=timezone.localdate(), actor=request.user
-                )
-                done += 1
-            except ValidationError as exc:
-                self.message_user(
-                    request, f"{membership}: {' '.join(exc.messages)}", messages.ERROR
-                )
+        done = apply_to_each(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda membership: services.membership_withdraw(
+                membership=membership, on=timezone.localdate(), actor=request.user
+            ),
+        )
         if done:
             self.message_user(request, _("%(n)s memberships ended.") % {"n": done})
 
@@ -568,7 +557,7 @@ class ApplicationAdmin(DomainModelAdmin):
                 )
                 self.message_user(request, _("Rejected; the applicant was notified."))
         except ValidationError as exc:
-            _report(self, request, exc)
+            report_refusal(self, request, exc)
         return HttpResponseRedirect(request.path)
 
     def get_urls(self):
@@ -660,13 +649,12 @@ class MemberNoticeAdmin(DomainModelAdmin):
 
     @admin.action(description=gettext_lazy("Apply the selected notices"), permissions=["change"])
     def apply_notices(self, request, queryset):
-        done = 0
-        for notice in queryset.order_by("organisation_id", "pk"):
-            try:
-                services.notice_apply(notice=notice, actor=request.user)
-                done += 1
-            except ValidationError as exc:
-                self.message_user(request, f"{notice}: {' '.join(exc.messages)}", messages.ERROR)
+        done = apply_to_each(
+            self,
+            request,
+            queryset.order_by("organisation_id", "pk"),
+            lambda notice: services.notice_apply(notice=notice, actor=request.user),
+        )
         if done:
             self.message_user(request, _("%(n)s notices applied.") % {"n": done})
 
@@ -681,7 +669,7 @@ class MemberNoticeAdmin(DomainModelAdmin):
                 self.message_user(request, _("The notice was declined."))
                 return HttpResponseRedirect(request.path)
         except ValidationError as exc:
-            _report(self, request, exc)
+            report_refusal(self, request, exc)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
@@ -850,7 +838,7 @@ class MeetingAdmin(DomainModelAdmin):
             try:
                 services.meeting_choose_chair(meeting=obj, organisation=chair, actor=request.user)
             except ValidationError as exc:
-                _report(self, request, exc)
+                report_refusal(self, request, exc)
 
     def save_formset(self, request, form, formset, change):
         _formset_handled(formset)
@@ -880,7 +868,7 @@ class MeetingAdmin(DomainModelAdmin):
                         actor=request.user,
                     )
             except ValidationError as exc:
-                _report(self, request, exc)
+                report_refusal(self, request, exc)
 
     @admin.action(
         description=gettext_lazy("Send the notice to all steering members"), permissions=["change"]
@@ -893,7 +881,7 @@ class MeetingAdmin(DomainModelAdmin):
                     request, _("%(meeting)s: %(n)s notices sent.") % {"meeting": meeting, "n": sent}
                 )
             except ValidationError as exc:
-                _report(self, request, exc)
+                report_refusal(self, request, exc)
 
     def get_urls(self):
         return [
@@ -1008,7 +996,7 @@ class AgendaItemAdmin(DomainModelAdmin):
                     actor=request.user,
                 )
             except ValidationError as exc:
-                _report(self, request, exc)
+                report_refusal(self, request, exc)
 
     def response_change(self, request, obj):
         if "_decide" in request.POST:
@@ -1016,7 +1004,7 @@ class AgendaItemAdmin(DomainModelAdmin):
                 item = services.item_decide(item=obj, actor=request.user)
                 self.message_user(request, f"{item.get_outcome_display()}: {item.explanation}")
             except ValidationError as exc:
-                _report(self, request, exc)
+                report_refusal(self, request, exc)
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 
-from core.admin_base import DomainModelAdmin, ReadOnlyMixin
+from core.admin_base import DomainModelAdmin, ReadOnlyMixin, apply_to_each, report_refusal
 from core.exports import export_log_record
 from core.japanese import fold
 from core.pdf import JapaneseFontMissing
@@ -51,11 +51,9 @@ from .resources import (
 )
 
 
-def _report_errors(modeladmin, request, exc: ValidationError, about=None, level=messages.ERROR):
-    """A service's refusal as admin messages, prefixed with the record it concerns."""
-    prefix = f"{about}: " if about is not None else ""
-    for message in exc.messages:
-        modeladmin.message_user(request, f"{prefix}{message}", level=level)
+def _pk(record):
+    # Refusals name supporters' records by id, not by a person's name.
+    return record.pk
 
 
 class SupportersModelAdmin(DomainModelAdmin):
@@ -289,7 +287,7 @@ class TrainingSessionAdmin(SupportersModelAdmin):
             try:
                 issued += len(services.certificates_issue(session=session, actor=request.user))
             except ValidationError as exc:
-                _report_errors(self, request, exc, about=session, level=messages.WARNING)
+                report_refusal(self, request, exc, about=session, level=messages.WARNING)
         self.message_user(
             request, _("%(count)d certificates issued.") % {"count": issued}, messages.SUCCESS
         )
@@ -361,7 +359,7 @@ class TrainingSessionAdmin(SupportersModelAdmin):
                     )
                     return redirect(request.path)
             except ValidationError as exc:
-                _report_errors(self, request, exc)
+                report_refusal(self, request, exc)
         sheet = selectors.training_attendance_sheet(session)
         context = {
             **self.admin_site.each_context(request),
@@ -593,7 +591,7 @@ class SupporterAdmin(ImportMixin, SupportersModelAdmin):
             else:
                 saved = services.supporter_register(data=data, actor=request.user)
         except ValidationError as exc:
-            _report_errors(self, request, exc, about=obj.pk)
+            report_refusal(self, request, exc, about=obj.pk)
             return
         obj.pk = saved.pk
         obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
@@ -623,15 +621,16 @@ class SupporterAdmin(ImportMixin, SupportersModelAdmin):
         return supporter.get_status_display()
 
     def _set_status(self, request, queryset, status):
-        changed = 0
-        for supporter in queryset.order_by("pk"):
-            try:
-                services.supporter_set_status(
-                    supporter=supporter, status=status, on=timezone.localdate(), actor=request.user
-                )
-                changed += 1
-            except ValidationError as exc:
-                _report_errors(self, request, exc, about=supporter.pk, level=messages.WARNING)
+        changed = apply_to_each(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda supporter: services.supporter_set_status(
+                supporter=supporter, status=status, on=timezone.localdate(), actor=request.user
+            ),
+            about=_pk,
+            level=messages.WARNING,
+        )
         self.message_user(request, _("%(count)d supporters updated.") % {"count": changed})
 
     @admin.action(description=gettext_lazy("Pause selected supporters"), permissions=["change"])
@@ -643,15 +642,16 @@ class SupporterAdmin(ImportMixin, SupportersModelAdmin):
         self._set_status(request, queryset, Supporter.Status.ACTIVE)
 
     def _withdraw(self, request, queryset, erase):
-        done = 0
-        for supporter in queryset.order_by("pk"):
-            try:
-                services.supporter_withdraw(
-                    supporter=supporter, on=timezone.localdate(), erase=erase, actor=request.user
-                )
-                done += 1
-            except ValidationError as exc:
-                _report_errors(self, request, exc, about=supporter.pk, level=messages.WARNING)
+        done = apply_to_each(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda supporter: services.supporter_withdraw(
+                supporter=supporter, on=timezone.localdate(), erase=erase, actor=request.user
+            ),
+            about=_pk,
+            level=messages.WARNING,
+        )
         self.message_user(request, _("%(count)d supporters withdrawn.") % {"count": done})
 
     @admin.action(description=gettext_lazy("Withdraw (keep data)"), permissions=["change"])
@@ -698,13 +698,14 @@ class RegistrationAdmin(SupportersModelAdmin):
         return False
 
     def _apply(self, request, queryset, service, done_message):
-        done = 0
-        for registration in queryset.order_by("pk"):
-            try:
-                service(registration=registration, actor=request.user)
-                done += 1
-            except ValidationError as exc:
-                _report_errors(self, request, exc, about=registration.pk, level=messages.WARNING)
+        done = apply_to_each(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda registration: service(registration=registration, actor=request.user),
+            about=_pk,
+            level=messages.WARNING,
+        )
         self.message_user(request, done_message % {"count": done})
 
     @admin.action(description=gettext_lazy("Cancel selected sign-ups"), permissions=["change"])
