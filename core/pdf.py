@@ -7,6 +7,7 @@ would quietly print empty boxes, so rendering refuses instead, naming the packag
 import shutil
 import subprocess
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -48,3 +49,15 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
     with translation.override("ja"), timezone.override("Asia/Tokyo"):
         html = render_to_string(template_name, context)
     return HTML(string=html, base_url=base_url).write_pdf()
+
+
+def pdf_response(template_name: str, context: dict, *, filename: str) -> HttpResponse:
+    """The rendered PDF shown in the browser; without a Japanese font, a 503 naming the package
+    to install."""
+    try:
+        pdf = render_pdf(template_name, context)
+    except JapaneseFontMissing as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

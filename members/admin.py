@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -17,7 +17,7 @@ from import_export.admin import ImportMixin
 
 from core.admin_base import DomainModelAdmin, apply_to_each, report_refusal
 from core.japanese import fold, format_date
-from core.pdf import JapaneseFontMissing, render_pdf
+from core.pdf import pdf_response
 
 from . import selectors, services
 from .models import (
@@ -574,16 +574,11 @@ class ApplicationAdmin(DomainModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         application = get_object_or_404(Application, pk=pk)
-        try:
-            pdf = render_pdf(
-                "members/pdf/form1_application.html",
-                {"application": application, "publishable": []},
-            )
-        except JapaneseFontMissing as exc:
-            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{application.reference}.pdf"'
-        return response
+        return pdf_response(
+            "members/pdf/form1_application.html",
+            {"application": application, "publishable": []},
+            filename=f"{application.reference}.pdf",
+        )
 
 
 # --- Notices (別紙2・3) --------------------------------------------------------------------
@@ -636,16 +631,11 @@ class MemberNoticeAdmin(DomainModelAdmin):
             template_name = "members/pdf/form2_change.html"
         else:
             template_name = "members/pdf/form3_withdrawal.html"
-        try:
-            pdf = render_pdf(
-                template_name,
-                {"notice": notice, "change_rows": selectors.notice_change_rows(notice)},
-            )
-        except JapaneseFontMissing as exc:
-            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
-        return response
+        return pdf_response(
+            template_name,
+            {"notice": notice, "change_rows": selectors.notice_change_rows(notice)},
+            filename=f"notice-{notice.pk}.pdf",
+        )
 
     @admin.action(description=gettext_lazy("Apply the selected notices"), permissions=["change"])
     def apply_notices(self, request, queryset):
@@ -898,20 +888,15 @@ class MeetingAdmin(DomainModelAdmin):
             raise PermissionDenied
         meeting = selectors.meeting_for_minutes(pk)
         quorum = selectors.meeting_quorum(meeting) if meeting.notice_sent_at else None
-        try:
-            pdf = render_pdf(
-                "members/pdf/minutes.html",
-                {
-                    "meeting": meeting,
-                    "quorum": quorum if meeting.kind == Meeting.Kind.MEETING else None,
-                    "today": timezone.localdate(),
-                },
-            )
-        except JapaneseFontMissing as exc:
-            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="minutes-{meeting.pk}.pdf"'
-        return response
+        return pdf_response(
+            "members/pdf/minutes.html",
+            {
+                "meeting": meeting,
+                "quorum": quorum if meeting.kind == Meeting.Kind.MEETING else None,
+                "today": timezone.localdate(),
+            },
+            filename=f"minutes-{meeting.pk}.pdf",
+        )
 
 
 class VoteInline(admin.TabularInline):

@@ -3,14 +3,14 @@ selectors do the work."""
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
 from core.abuse import rate_limit_exceeded
-from core.pdf import JapaneseFontMissing, render_pdf
+from core.pdf import pdf_response
 
 from . import selectors, services
 from .forms import ApplicationForm, DirectoryFilterForm
@@ -116,22 +116,17 @@ def blank_form_pdf(request, number: int):
     if number not in BLANK_FORMS:
         raise Http404
     template_name, filename = BLANK_FORMS[number]
-    try:
-        pdf = render_pdf(
-            template_name,
-            {
-                "organisation_types": [
-                    label
-                    for value, label in OrganisationType.choices
-                    if number != 1 or value not in ("public_body", "welfare_council")
-                ],
-                "activity_fields": list(ActivityField.objects.values_list("name", flat=True)),
-                "publishable": [label for _name, label in PUBLISHABLE_FIELDS],
-                "blank": True,
-            },
-        )
-    except JapaneseFontMissing as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+    return pdf_response(
+        template_name,
+        {
+            "organisation_types": [
+                label
+                for value, label in OrganisationType.choices
+                if number != 1 or value not in ("public_body", "welfare_council")
+            ],
+            "activity_fields": list(ActivityField.objects.values_list("name", flat=True)),
+            "publishable": [label for _name, label in PUBLISHABLE_FIELDS],
+            "blank": True,
+        },
+        filename=filename,
+    )
