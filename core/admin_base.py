@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from .exports import LoggedExportMixin
+from .japanese import fold
 
 
 class ReadOnlyMixin:
@@ -16,6 +17,13 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class FoldedSearchMixin:
+    """Search a folded column with a folded term: width and kana do not matter."""
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, fold(search_term))
 
 
 class DomainModelAdmin(LoggedExportMixin, SimpleHistoryAdmin):

@@ -12,9 +12,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_base import DomainModelAdmin, ReadOnlyMixin
+from core.admin_base import DomainModelAdmin, FoldedSearchMixin, ReadOnlyMixin
 from core.exports import LoggedExportMixin
-from core.japanese import fold
 
 from . import services
 from .models import (
@@ -52,13 +51,6 @@ from .resources import (
     TransferResource,
     ZoneResource,
 )
-
-
-class FoldedSearchMixin:
-    """Search the folded column with a folded term: width and kana do not matter."""
-
-    def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, fold(search_term))
 
 
 class ScopedHistoryMixin:

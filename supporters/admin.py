@@ -16,9 +16,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 
-from core.admin_base import DomainModelAdmin, ReadOnlyMixin, apply_to_each, report_refusal
+from core.admin_base import (
+    DomainModelAdmin,
+    FoldedSearchMixin,
+    ReadOnlyMixin,
+    apply_to_each,
+    report_refusal,
+)
 from core.exports import export_log_record
-from core.japanese import fold
 from core.pdf import JapaneseFontMissing
 
 from . import selectors, services
@@ -525,7 +530,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Supporter)
-class SupporterAdmin(ImportMixin, SupportersModelAdmin):
+class SupporterAdmin(FoldedSearchMixin, ImportMixin, SupportersModelAdmin):
     resource_classes = [SupporterResource]
     export_select_related = ("consent_text",)
     rollback_on_validation_errors = True
@@ -609,10 +614,6 @@ class SupporterAdmin(ImportMixin, SupportersModelAdmin):
                 return cleaned
 
         return SupporterForm
-
-    def get_search_results(self, request, queryset, search_term):
-        # Width- and kana-insensitive: the stored search column is folded the same way.
-        return super().get_search_results(request, queryset, fold(search_term))
 
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_display(self, supporter):
