@@ -8,6 +8,7 @@ from django.db.models import Exists, Max, OuterRef, Prefetch, Q
 from django.utils.translation import gettext as _
 
 from core.japanese import fold
+from core.periods import period_passed_from
 
 from .models import (
     AgendaItem,
@@ -19,7 +20,7 @@ from .models import (
     RuleSet,
     Vote,
 )
-from .rules import at_least_fraction, minimum_needed, period_passed_from
+from .rules import at_least_fraction, minimum_needed
 
 
 def rule_set_in_force(*, on: datetime.date) -> RuleSet:

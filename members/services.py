@@ -18,7 +18,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.audit import audit
 from core.japanese import fold, format_date
+from core.periods import period_passed_from
 
 from .models import (
     DIRECTLY_REGISTERED_TYPES,
@@ -37,7 +39,6 @@ from .models import (
     RuleSet,
     Vote,
 )
-from .rules import period_passed_from
 from .selectors import item_tally, meeting_quorum, readmission_allowed_from, rule_set_in_force
 
 logger = logging.getLogger(__name__)
@@ -64,17 +65,8 @@ def _today():
     return timezone.localdate()
 
 
-def _audit(instance, code: str, actor=None):
-    """Label the history row the next save writes with who acted and a dotted action code
-    (ids only, never personal data): e.g. members.membership.expelled."""
-    instance._change_reason = code
-    if actor is not None:
-        instance._history_user = actor
-    return instance
-
-
 def _membership_create(*, code: str, actor=None, **fields) -> Membership:
-    membership = _audit(Membership(**fields), code, actor)
+    membership = audit(Membership(**fields), code, actor)
     membership.save()
     return membership
 
@@ -271,7 +263,7 @@ def _end_membership(
     membership.expulsion_ground = ground
     membership.end_note = note
     membership.ended_by_item = item
-    _audit(membership, f"members.membership.{reason}", actor)
+    audit(membership, f"members.membership.{reason}", actor)
     membership.save()
     return membership
 
@@ -369,7 +361,7 @@ def application_submit(
             application = Application(reference=_new_reference(), **data)
             if submission_token is not None:
                 application.submission_token = submission_token
-            _audit(application, "members.application.submitted").save()
+            audit(application, "members.application.submitted").save()
             application.active_municipalities.set(active_municipalities)
             application.activity_fields.set(activity_fields)
             _mail_after_commit(
@@ -475,7 +467,7 @@ def application_approve(*, application, actor, reason="", on=None) -> Membership
         application.decided_on = on
         application.decided_by = actor
         application.decision_reason = reason or _("Approved.")
-        _audit(application, "members.application.approved", actor).save()
+        audit(application, "members.application.approved", actor).save()
         _mail_after_commit(
             to=application.email,
             subject=_("[%(platform)s] Your application has been approved (%(reference)s)")
@@ -497,7 +489,7 @@ def application_reject(*, application, actor, reason, on=None) -> Application:
         application.decided_on = on or _today()
         application.decided_by = actor
         application.decision_reason = reason
-        _audit(application, "members.application.rejected", actor).save()
+        audit(application, "members.application.rejected", actor).save()
         _mail_after_commit(
             to=application.email,
             subject=_("[%(platform)s] The result of your application (%(reference)s)")
@@ -606,7 +598,7 @@ def notice_apply(*, notice, actor) -> MemberNotice:
             for name, value in notice.changes.items():
                 setattr(organisation, name, value)
             organisation.full_clean(exclude=["municipality"])
-            _audit(organisation, "members.organisation.changed_by_notice", actor).save()
+            audit(organisation, "members.organisation.changed_by_notice", actor).save()
             contact_record(
                 organisation=organisation,
                 occurred_on=min(notice.submitted_at.date(), _today()),
@@ -628,7 +620,7 @@ def notice_apply(*, notice, actor) -> MemberNotice:
         notice.status = MemberNotice.Status.APPLIED
         notice.decided_by = actor
         notice.decided_at = timezone.now()
-        _audit(notice, f"members.notice.{notice.kind}.applied", actor).save()
+        audit(notice, f"members.notice.{notice.kind}.applied", actor).save()
     return notice
 
 
@@ -643,7 +635,7 @@ def notice_decline(*, notice, actor, reason) -> MemberNotice:
         notice.decline_reason = reason
         notice.decided_by = actor
         notice.decided_at = timezone.now()
-        _audit(notice, f"members.notice.{notice.kind}.declined", actor).save()
+        audit(notice, f"members.notice.{notice.kind}.declined", actor).save()
     return notice
 
 
@@ -683,7 +675,7 @@ def _meeting_rules_refresh(meeting) -> None:
     )
     if in_force is not None and in_force.pk != meeting.rule_set_id:
         meeting.rule_set = in_force
-        _audit(meeting, "members.meeting.rules_in_force").save(update_fields=["rule_set"])
+        audit(meeting, "members.meeting.rules_in_force").save(update_fields=["rule_set"])
 
 
 def _effect_date(meeting) -> datetime.date:
@@ -1005,7 +997,7 @@ def rule_set_adopt(*, item, actor) -> RuleSet:
         version=version, effective_from=effective_from, adopted_by_item=item, **values
     )
     rule_set.full_clean(exclude=["adopted_by_item"])
-    _audit(rule_set, "members.ruleset.adopted", actor).save()
+    audit(rule_set, "members.ruleset.adopted", actor).save()
     # Meetings already planned within the new version's period use it (shown in the admin at
     # once; `_meeting_rules_refresh` checks again under the lock when they vote and decide).
     planned = Meeting.objects.filter(held_on__gte=effective_from).exclude(pk=item.meeting_id)
@@ -1018,7 +1010,7 @@ def rule_set_adopt(*, item, actor) -> RuleSet:
     ).exclude(rule_set=rule_set)
     for meeting in planned.select_for_update().order_by("pk"):
         meeting.rule_set = rule_set
-        _audit(meeting, "members.meeting.rules_in_force", actor).save(update_fields=["rule_set"])
+        audit(meeting, "members.meeting.rules_in_force", actor).save(update_fields=["rule_set"])
     return rule_set
 
 
@@ -1089,7 +1081,7 @@ def item_decide(*, item, actor) -> AgendaItem:
             tally.text if meeting.kind == Meeting.Kind.WRITTEN else f"{quorum.text}; {tally.text}"
         )
         item.decided_at = timezone.now()
-        _audit(item, f"members.agendaitem.{item.outcome}", actor).save()
+        audit(item, f"members.agendaitem.{item.outcome}", actor).save()
         if tally.passed:
             _apply_item_effect(item, actor)
     return item

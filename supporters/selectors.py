@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from core.japanese import fold
 from core.models import Municipality
+from core.periods import add_months, fiscal_year_of
 
 from .models import (
     Certificate,
@@ -20,19 +21,6 @@ from .models import (
     SupporterRuleSet,
     TrainingSession,
 )
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (or earlier); the 31st falls back to the month's last day."""
-    index = day.year * 12 + (day.month - 1) + months
-    year, month = divmod(index, 12)
-    month += 1
-    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def fiscal_year_of(day: datetime.date) -> int:
-    """Japanese fiscal year (April–March): 2026-03-31 is FY2025, 2026-04-01 is FY2026."""
-    return day.year if day.month >= 4 else day.year - 1
 
 
 def rules_in_force_or_none(on: datetime.date | None = None) -> SupporterRuleSet | None:

@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
+from core.periods import add_years, period_passed_from
 from members.models import RuleSet
-from members.rules import add_years, at_least_fraction, minimum_needed, period_passed_from
+from members.rules import at_least_fraction, minimum_needed
 
 pytestmark = pytest.mark.django_db
 

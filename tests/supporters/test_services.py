@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection
 from django.utils import timezone
 
+from core import periods
 from core.models import Notification
 from core.selectors import platform_counts
 from supporters import selectors, services
@@ -558,5 +559,5 @@ def test_registrations_per_month_includes_empty_months():
 
 
 def test_add_months_clamps_to_month_end():
-    assert selectors.add_months(datetime.date(2024, 3, 31), -1) == datetime.date(2024, 2, 29)
-    assert selectors.add_months(datetime.date(2024, 1, 31), 24) == datetime.date(2026, 1, 31)
+    assert periods.add_months(datetime.date(2024, 3, 31), -1) == datetime.date(2024, 2, 29)
+    assert periods.add_months(datetime.date(2024, 1, 31), 24) == datetime.date(2026, 1, 31)
