@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from members import services
 from members.models import (
@@ -49,6 +50,22 @@ def _attend(meeting, orgs, mode, staff, holder=None):
 def _vote(item, orgs, choice, staff):
     for org in orgs:
         services.vote_record(item=item, organisation=org, choice=choice, actor=staff)
+
+
+def _adopt_rules(staff, orgs, *, held_on, proposed):
+    meeting = _meeting(staff, held_on=held_on, items=())
+    item = services.agenda_item_add(
+        meeting=meeting,
+        kind=AgendaItem.Kind.RULES,
+        title="改正",
+        proposed_rules=proposed,
+        actor=staff,
+    )
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    _vote(item, orgs, Vote.Choice.FOR, staff)
+    services.item_decide(item=item, actor=staff)
+    return item.adopted_rule_set
 
 
 def test_notice_fixes_the_roster_and_mails_every_steering_member(staff, mailoutbox):
@@ -379,3 +396,250 @@ def test_the_no_contact_ground_holds_from_exactly_one_year_after_the_last_contac
         actor=staff,
     )
     assert item.expulsion_ground == ExpulsionGround.NO_CONTACT
+
+
+def test_a_meeting_planned_before_a_rule_change_decides_by_the_rules_in_force_on_its_date(staff):
+    """Rule version in force by date: the meeting was created (with v1) before v2 was adopted,
+    but v2 is in force on the meeting's date, so v2 decides."""
+    orgs = _steering(4)
+    planned = _meeting(staff, held_on=datetime.date(2025, 7, 1))
+    v2 = _adopt_rules(
+        staff,
+        orgs,
+        held_on=datetime.date(2025, 6, 1),
+        proposed={
+            "effective_from": "2025-06-15",
+            "resolution_numerator": 1,
+            "resolution_denominator": 2,
+        },
+    )
+    services.meeting_send_notice(meeting=planned, actor=staff)
+    _attend(planned, orgs, Attendance.Mode.IN_PERSON, staff)
+    item = planned.items.get()
+    _vote(item, orgs[:2], Vote.Choice.FOR, staff)  # 2/4: passes under 1/2, not under 2/3
+    _vote(item, orgs[2:], Vote.Choice.AGAINST, staff)
+
+    item = services.item_decide(item=item, actor=staff)
+
+    planned.refresh_from_db()
+    assert planned.rule_set == v2
+    assert item.outcome == AgendaItem.Outcome.PASSED
+    assert planned.history.filter(history_change_reason="members.meeting.rules_in_force").exists()
+
+
+def test_a_rule_change_does_not_switch_the_rules_of_the_meeting_adopting_it(staff):
+    orgs = _steering(4)
+    meeting = _meeting(staff, items=())
+    rules_item = services.agenda_item_add(
+        meeting=meeting,
+        kind=AgendaItem.Kind.RULES,
+        title="改正",
+        proposed_rules={
+            "effective_from": HELD_ON.isoformat(),
+            "resolution_numerator": 1,
+            "resolution_denominator": 2,
+        },
+        actor=staff,
+    )
+    other = services.agenda_item_add(meeting=meeting, kind="other", title="次", actor=staff)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    _vote(rules_item, orgs, Vote.Choice.FOR, staff)
+    services.item_decide(item=rules_item, actor=staff)
+    _vote(other, orgs[:2], Vote.Choice.FOR, staff)
+
+    assert services.item_decide(item=other, actor=staff).outcome == AgendaItem.Outcome.REJECTED
+
+
+def test_the_chair_is_left_out_of_the_count_of_those_entitled_to_vote(staff):
+    """規約第12条1–2: 4 present, one chairs; 2 of the other 3 in favour is exactly 2/3."""
+    orgs = _steering(4)
+    meeting = _meeting(staff)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    services.meeting_choose_chair(meeting=meeting, organisation=orgs[0], actor=staff)
+    item = meeting.items.get()
+    _vote(item, orgs[1:3], Vote.Choice.FOR, staff)
+
+    item = services.item_decide(item=item, actor=staff)
+
+    assert item.outcome == AgendaItem.Outcome.PASSED
+    assert item.explanation.endswith("賛成 2/3 — 可決")
+
+
+def test_a_meeting_item_cannot_be_decided_before_the_meeting_date(staff):
+    orgs = _steering(3)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    meeting = _meeting(staff, held_on=tomorrow)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    item = meeting.items.get()
+    _vote(item, orgs, Vote.Choice.FOR, staff)
+
+    with pytest.raises(ValidationError, match="会議の日"):
+        services.item_decide(item=item, actor=staff)
+    item.refresh_from_db()
+    assert item.outcome == AgendaItem.Outcome.PENDING
+
+
+def test_a_written_resolution_is_not_rejected_while_replies_may_still_come(staff):
+    """第12条5: deemed passed once 2/3 of all agree; a rejection before the reply date would
+    close the item although the missing agreements may still arrive."""
+    orgs = _steering(12)
+    meeting = _meeting(staff, kind=Meeting.Kind.WRITTEN)
+    meeting.reply_by = timezone.localdate()
+    meeting.save(update_fields=["reply_by"])
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    item = meeting.items.get()
+    _vote(item, orgs[:7], Vote.Choice.FOR, staff)
+
+    with pytest.raises(ValidationError, match="回答期限"):
+        services.item_decide(item=item, actor=staff)
+
+    _vote(item, orgs[7:8], Vote.Choice.FOR, staff)
+    assert services.item_decide(item=item, actor=staff).outcome == AgendaItem.Outcome.PASSED
+
+
+def test_a_written_resolution_is_rejected_after_the_reply_date_or_when_all_replied(staff):
+    orgs = _steering(3)
+    meeting = _meeting(staff, kind=Meeting.Kind.WRITTEN)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    item = meeting.items.get()
+    _vote(item, orgs[:1], Vote.Choice.FOR, staff)
+    _vote(item, orgs[1:], Vote.Choice.AGAINST, staff)
+
+    assert services.item_decide(item=item, actor=staff).outcome == AgendaItem.Outcome.REJECTED
+
+
+def test_an_expulsion_by_written_resolution_takes_effect_on_the_day_it_is_deemed_passed(staff):
+    """The bar on re-admission counts from the day membership was lost: for a written
+    resolution that is the day the agreements reached 2/3, not the day it was sent out."""
+    orgs = _steering(3)
+    general = MembershipFactory(started_on=datetime.date(2024, 4, 1))
+    meeting = _meeting(staff, kind=Meeting.Kind.WRITTEN, items=())
+    item = services.agenda_item_add(
+        meeting=meeting,
+        kind=AgendaItem.Kind.EXPEL,
+        title="除名",
+        subject=general.organisation,
+        expulsion_ground=ExpulsionGround.BREACH,
+        actor=staff,
+    )
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _vote(item, orgs[:2], Vote.Choice.FOR, staff)
+
+    services.item_decide(item=item, actor=staff)
+
+    general.refresh_from_db()
+    assert general.end_reason == Membership.EndReason.EXPELLED
+    assert general.ended_on == timezone.localdate()
+
+
+def test_choosing_a_chair_later_keeps_its_votes_on_items_already_decided(staff):
+    """The chair's votes are removed only from items still open; a decided item's record (and
+    the minutes) must keep the votes its outcome was computed from."""
+    orgs = _steering(4)
+    meeting = _meeting(staff, items=(("other", "第1号"), ("other", "第2号")))
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    first, second = meeting.items.order_by("number")
+    _vote(first, orgs[:3], Vote.Choice.FOR, staff)
+    _vote(second, orgs[:1], Vote.Choice.FOR, staff)
+    services.item_decide(item=first, actor=staff)
+
+    services.meeting_choose_chair(meeting=meeting, organisation=orgs[0], actor=staff)
+
+    assert first.votes.filter(organisation=orgs[0]).exists()
+    assert not second.votes.filter(organisation=orgs[0]).exists()
+
+
+def test_a_written_resolution_item_added_after_the_notice_cannot_be_deemed_passed(staff):
+    """第12条5 agreement is to a proposal the steering members were sent; an item added after
+    the notice has not been sent to anyone."""
+    orgs = _steering(3)
+    meeting = _meeting(staff, kind=Meeting.Kind.WRITTEN)
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    late = services.agenda_item_add(meeting=meeting, kind="other", title="追加", actor=staff)
+
+    with pytest.raises(ValidationError, match="通知"):
+        _vote(late, orgs, Vote.Choice.FOR, staff)
+    late.refresh_from_db()
+    assert not late.votes.exists()
+
+
+def test_an_effect_that_cannot_be_applied_leaves_the_item_undecided(staff):
+    """The outcome and its effect are one transaction: the subject withdrew after the item was
+    put on the agenda, so the expulsion cannot be applied and nothing is recorded."""
+    orgs = _steering(3)
+    general = MembershipFactory(started_on=datetime.date(2024, 4, 1))
+    meeting = _meeting(staff, items=())
+    item = services.agenda_item_add(
+        meeting=meeting,
+        kind=AgendaItem.Kind.EXPEL,
+        title="除名",
+        subject=general.organisation,
+        expulsion_ground=ExpulsionGround.BREACH,
+        actor=staff,
+    )
+    services.meeting_send_notice(meeting=meeting, actor=staff)
+    _attend(meeting, orgs, Attendance.Mode.IN_PERSON, staff)
+    _vote(item, orgs, Vote.Choice.FOR, staff)
+    services.membership_withdraw(membership=general, on=datetime.date(2025, 5, 1), actor=staff)
+
+    with pytest.raises(ValidationError, match="一般団体"):
+        services.item_decide(item=item, actor=staff)
+
+    item.refresh_from_db()
+    general.refresh_from_db()
+    assert item.outcome == AgendaItem.Outcome.PENDING
+    assert item.explanation == ""
+    assert general.end_reason == Membership.EndReason.WITHDRAWN
+
+
+def test_adopting_rules_moves_meetings_already_planned_in_their_period_to_them(staff):
+    """The admin shows the rules a planned meeting will use: right after the adoption."""
+    orgs = _steering(3)
+    planned = _meeting(staff, held_on=datetime.date(2025, 7, 1))
+    before = _meeting(staff, held_on=datetime.date(2025, 6, 14))
+    v2 = _adopt_rules(
+        staff,
+        orgs,
+        held_on=datetime.date(2025, 6, 1),
+        proposed={"effective_from": "2025-06-15", "readmission_bar_years": 2},
+    )
+
+    planned.refresh_from_db()
+    before.refresh_from_db()
+    assert planned.rule_set == v2
+    assert before.rule_set.version == 1
+
+
+def test_an_organisation_expelled_less_than_three_years_ago_cannot_be_put_up_as_steering(staff):
+    """要領第5条2 bars re-admission for 3 years after expulsion; selection as 幹事団体 would be a
+    way back in, so the item is refused and names the first possible date."""
+    _steering(3)
+    expelled = MembershipFactory(
+        started_on=datetime.date(2024, 4, 1),
+        ended_on=datetime.date(2025, 1, 10),
+        end_reason=Membership.EndReason.EXPELLED,
+        expulsion_ground=ExpulsionGround.BREACH,
+    ).organisation
+    too_early = _meeting(staff, held_on=datetime.date(2028, 1, 10), items=())
+    on_time = _meeting(staff, held_on=datetime.date(2028, 1, 11), items=())
+
+    with pytest.raises(ValidationError, match="2028年1月11日"):
+        services.agenda_item_add(
+            meeting=too_early,
+            kind=AgendaItem.Kind.STEERING_SELECT,
+            title="選出",
+            subject=expelled,
+            actor=staff,
+        )
+    item = services.agenda_item_add(
+        meeting=on_time,
+        kind=AgendaItem.Kind.STEERING_SELECT,
+        title="選出",
+        subject=expelled,
+        actor=staff,
+    )
+    assert item.subject == expelled
