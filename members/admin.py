@@ -788,7 +788,7 @@ class MeetingAdmin(DomainModelAdmin):
     def quorum_text(self, obj):
         if obj.pk is None or obj.notice_sent_at is None or obj.kind != Meeting.Kind.MEETING:
             return "—"
-        return selectors.meeting_quorum(obj).text
+        return services.meeting_quorum(obj).text
 
     @admin.display(description=gettext_lazy("minutes"))
     def minutes_link(self, obj):
@@ -887,7 +887,7 @@ class MeetingAdmin(DomainModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         meeting = selectors.meeting_for_minutes(pk)
-        quorum = selectors.meeting_quorum(meeting) if meeting.notice_sent_at else None
+        quorum = services.meeting_quorum(meeting) if meeting.notice_sent_at else None
         return pdf_response(
             "members/pdf/minutes.html",
             {
@@ -945,13 +945,13 @@ class AgendaItemAdmin(DomainModelAdmin):
     def quorum_text(self, obj):
         if obj.meeting.notice_sent_at is None or obj.meeting.kind != Meeting.Kind.MEETING:
             return "—"
-        return selectors.meeting_quorum(obj.meeting).text
+        return services.meeting_quorum(obj.meeting).text
 
     @admin.display(description=gettext_lazy("count so far"))
     def tally_text(self, obj):
         if obj.meeting.notice_sent_at is None:
             return "—"
-        return selectors.item_tally(obj, selectors.meeting_quorum(obj.meeting)).text
+        return services.item_tally(obj, services.meeting_quorum(obj.meeting)).text
 
     @admin.display(description=gettext_lazy("effect"))
     def effect(self, obj):

@@ -1,7 +1,6 @@
 """Reads of the member register, meetings and the public directory."""
 
 import datetime
-from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q
@@ -20,7 +19,6 @@ from .models import (
     RuleSet,
     Vote,
 )
-from .rules import at_least_fraction, minimum_needed
 
 
 def rule_set_in_force(*, on: datetime.date) -> RuleSet:
@@ -135,141 +133,6 @@ def notice_change_rows(notice) -> list[dict]:
             }
         )
     return rows
-
-
-# --- Platform meeting ------------------------------------------------------------------------
-
-
-@dataclass
-class Quorum:
-    roster: int
-    present: int
-    proxies: int
-    emails: int
-    needed: int
-    met: bool
-    present_ids: set = field(default_factory=set)  # in person or online
-    proxy_ids: set = field(default_factory=set)  # valid written proxies
-    email_ids: set = field(default_factory=set)  # e-mail votes on at least one item
-
-    @property
-    def text(self) -> str:
-        return _(
-            "Present %(present)s/%(roster)s (including %(proxies)s proxies and %(emails)s "
-            "e-mail votes), quorum %(needed)s — %(result)s"
-        ) % {
-            "present": self.present,
-            "roster": self.roster,
-            "proxies": self.proxies,
-            "emails": self.emails,
-            "needed": self.needed,
-            "result": _("quorate") if self.met else _("not quorate"),
-        }
-
-
-def meeting_quorum(meeting: Meeting) -> Quorum:
-    """規約第11条: 2/3 of all 幹事団体 on the roster; proxies count as present (第11条2), and so do
-    e-mail votes on at least one item (第12条4). A proxy counts only if its holder is present."""
-    attendances = list(meeting.attendances.all())
-    rules = meeting.rule_set
-    present_ids = {a.organisation_id for a in attendances if a.mode in Attendance.PRESENT_MODES}
-    proxy_ids = {
-        a.organisation_id
-        for a in attendances
-        if a.mode == Attendance.Mode.PROXY and a.proxy_holder_id in present_ids
-    }
-    email_candidates = {a.organisation_id for a in attendances if a.mode == Attendance.Mode.EMAIL}
-    email_ids = set(
-        Vote.objects.filter(
-            item__meeting=meeting,
-            organisation_id__in=email_candidates,
-            choice__in=[Vote.Choice.FOR, Vote.Choice.AGAINST],
-        ).values_list("organisation_id", flat=True)
-    )
-    roster = len(attendances)
-    present = len(present_ids) + len(proxy_ids) + len(email_ids)
-    return Quorum(
-        roster=roster,
-        present=present,
-        proxies=len(proxy_ids),
-        emails=len(email_ids),
-        needed=minimum_needed(roster, rules.quorum_numerator, rules.quorum_denominator),
-        met=roster > 0
-        and at_least_fraction(present, roster, rules.quorum_numerator, rules.quorum_denominator),
-        present_ids=present_ids,
-        proxy_ids=proxy_ids,
-        email_ids=email_ids,
-    )
-
-
-@dataclass
-class Tally:
-    eligible: int
-    yes: int
-    needed: int
-    passed: bool
-    written: bool = False
-
-    @property
-    def text(self) -> str:
-        result = _("passed") if self.passed else _("voted down")
-        if self.written:
-            return _("Agreed %(yes)s/%(eligible)s (needed %(needed)s) — %(result)s") % {
-                "yes": self.yes,
-                "eligible": self.eligible,
-                "needed": self.needed,
-                "result": result,
-            }
-        return _("For %(yes)s/%(eligible)s — %(result)s") % {
-            "yes": self.yes,
-            "eligible": self.eligible,
-            "result": result,
-        }
-
-
-def item_voters(item: AgendaItem, quorum: Quorum) -> set:
-    """Organisations entitled to vote on `item` (規約第12条1–3): present ones, valid proxies and
-    e-mail voters (the last two only on items notified in advance), without the chair, and
-    without the organisation the item is about unless the rules let it vote."""
-    voters = set(quorum.present_ids)
-    if item.notified_at is not None:
-        voters |= quorum.proxy_ids | quorum.email_ids
-    voters.discard(item.meeting.chair_id)
-    if item.subject_id and not item.meeting.rule_set.subject_may_vote:
-        voters.discard(item.subject_id)
-    return voters
-
-
-def item_tally(item: AgendaItem, quorum: Quorum) -> Tally:
-    rules = item.meeting.rule_set
-    votes = {v.organisation_id: v.choice for v in item.votes.all()}
-    if item.meeting.kind == Meeting.Kind.WRITTEN:
-        # 第12条5: 2/3 of ALL 幹事団体 agree in writing; the denominator is the whole roster.
-        voters = {a.organisation_id for a in item.meeting.attendances.all()}
-        if item.subject_id and not rules.subject_may_vote:
-            voters.discard(item.subject_id)
-        total = quorum.roster
-        yes = sum(1 for org in voters if votes.get(org) == Vote.Choice.FOR)
-        return Tally(
-            eligible=total,
-            yes=yes,
-            needed=minimum_needed(total, rules.written_numerator, rules.written_denominator),
-            passed=total > 0
-            and at_least_fraction(yes, total, rules.written_numerator, rules.written_denominator),
-            written=True,
-        )
-    voters = item_voters(item, quorum)
-    yes = sum(1 for org in voters if votes.get(org) == Vote.Choice.FOR)
-    eligible = len(voters)
-    return Tally(
-        eligible=eligible,
-        yes=yes,
-        needed=minimum_needed(eligible, rules.resolution_numerator, rules.resolution_denominator),
-        passed=eligible > 0
-        and at_least_fraction(
-            yes, eligible, rules.resolution_numerator, rules.resolution_denominator
-        ),
-    )
 
 
 def meeting_for_minutes(meeting_id: int) -> Meeting:

@@ -14,7 +14,8 @@ from members.models import (
     RuleSet,
     Vote,
 )
-from members.selectors import meeting_quorum, readmission_allowed_from
+from members.selectors import readmission_allowed_from
+from members.services import meeting_quorum
 from tests.factories import MembershipFactory, StaffFactory
 
 from .factories import SteeringMembershipFactory

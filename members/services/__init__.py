@@ -1,0 +1,76 @@
+"""Every write to the member register: validated first (Japanese messages), then atomic.
+
+Split by sub-domain; the rest of the code imports from here (`from members import services`):
+
+- `register`: organisations' entries, memberships starting and ending, contact tracking
+- `applications`: applications to join (要領第2条, 第5条)
+- `notices`: the contact portal's accounts and 変更届・退会届 (別紙2・3)
+- `meetings`: meetings, agenda items, the notice, attendance, the chair and votes
+- `decisions`: deciding an item and applying its effect; new rule versions
+- `quorum`: counting quorum and votes (read-only)
+- `reminders`: daily reminders through core.notifications.notify
+
+Shared rows are locked with select_for_update in pk order (organisation before membership,
+meeting before item) so that two secretariat members acting at once cannot, for example, both
+approve an application or decide an item twice.
+"""
+
+from .applications import application_approve, application_reject, application_submit
+from .decisions import item_decide, rule_set_adopt
+from .meetings import (
+    RULE_VALUE_FIELDS,
+    agenda_item_add,
+    attendance_record,
+    meeting_choose_chair,
+    meeting_create,
+    meeting_send_notice,
+    vote_record,
+)
+from .notices import contact_invite, notice_apply, notice_decline, notice_submit
+from .quorum import Quorum, Tally, item_tally, item_voters, meeting_quorum
+from .register import (
+    CHANGEABLE_FIELDS,
+    ORGANISATION_FIELDS,
+    contact_record,
+    membership_register_directly,
+    membership_withdraw,
+)
+from .reminders import (
+    applications_waiting_remind,
+    no_contact_reminders_send,
+    prospect_next_step_reminders_send,
+    written_resolution_reminders_send,
+)
+
+__all__ = [
+    "CHANGEABLE_FIELDS",
+    "ORGANISATION_FIELDS",
+    "RULE_VALUE_FIELDS",
+    "Quorum",
+    "Tally",
+    "agenda_item_add",
+    "application_approve",
+    "application_reject",
+    "application_submit",
+    "applications_waiting_remind",
+    "attendance_record",
+    "contact_invite",
+    "contact_record",
+    "item_decide",
+    "item_tally",
+    "item_voters",
+    "meeting_choose_chair",
+    "meeting_create",
+    "meeting_quorum",
+    "meeting_send_notice",
+    "membership_register_directly",
+    "membership_withdraw",
+    "no_contact_reminders_send",
+    "notice_apply",
+    "notice_decline",
+    "notice_submit",
+    "prospect_next_step_reminders_send",
+    "rule_set_adopt",
+    "vote_record",
+    "written_resolution_reminders_send",
+]

@@ -1,0 +1,160 @@
+"""The register itself: organisations' entries, memberships starting and ending, contacts.
+
+Shared helpers of the other service modules live here too (`_lock_active_membership`,
+`_end_membership`, `_membership_create`, `_check_readmission_bar`).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from core.audit import audit
+from core.japanese import format_date
+
+from ..models import (
+    DIRECTLY_REGISTERED_TYPES,
+    REGISTER_ENTRY_FIELDS,
+    ContactEvent,
+    Membership,
+    Organisation,
+)
+from ..selectors import readmission_allowed_from
+
+ORGANISATION_FIELDS = tuple(
+    name
+    for name in REGISTER_ENTRY_FIELDS
+    if name not in ("municipality", "active_municipalities", "activity_fields", "public_fields")
+)
+CHANGEABLE_FIELDS = (*ORGANISATION_FIELDS, "public_fields")
+
+
+def _mail_after_commit(*, to: str, subject: str, template_name: str, context: dict) -> None:
+    def send():
+        with translation.override("ja"), timezone.override("Asia/Tokyo"):
+            body = render_to_string(template_name, context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+
+    transaction.on_commit(send)
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _membership_create(*, code: str, actor=None, **fields) -> Membership:
+    membership = audit(Membership(**fields), code, actor)
+    membership.save()
+    return membership
+
+
+# --- Contact tracking ------------------------------------------------------------------------
+
+
+def contact_record(*, organisation, occurred_on, kind, note="", actor=None) -> ContactEvent:
+    """Record an interaction and move the organisation's last-contact date forward."""
+    if occurred_on > _today():
+        raise ValidationError(_("A contact cannot be recorded for a future date."))
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        event = ContactEvent.objects.create(
+            organisation=organisation,
+            occurred_on=occurred_on,
+            kind=kind,
+            note=note,
+            recorded_by=actor,
+        )
+        if organisation.last_contact_on is None or occurred_on > organisation.last_contact_on:
+            organisation.last_contact_on = occurred_on
+            organisation.save(update_fields=["last_contact_on"])
+    return event
+
+
+# --- Membership lifecycle --------------------------------------------------------------------
+
+
+def _lock_active_membership(organisation) -> Membership | None:
+    return (
+        Membership.objects.select_for_update()
+        .filter(organisation_id=organisation.pk, ended_on__isnull=True)
+        .first()
+    )
+
+
+def _end_membership(
+    membership, *, on, reason, ground="", note="", item=None, actor=None
+) -> Membership:
+    if on < membership.started_on:
+        raise ValidationError(
+            _("A membership cannot end (%(end)s) before it started (%(start)s).")
+            % {"end": format_date(on), "start": format_date(membership.started_on)}
+        )
+    membership.ended_on = on
+    membership.end_reason = reason
+    membership.expulsion_ground = ground
+    membership.end_note = note
+    membership.ended_by_item = item
+    audit(membership, f"members.membership.{reason}", actor)
+    membership.save()
+    return membership
+
+
+def membership_register_directly(
+    *, organisation, started_on, actor, tier=Membership.Tier.GENERAL
+) -> Membership:
+    """要領第1条: public bodies and the social welfare council are registered by the secretariat
+    without an application. They join as 一般団体; a 幹事団体 is selected by resolution."""
+    if organisation.organisation_type not in DIRECTLY_REGISTERED_TYPES:
+        raise ValidationError(
+            _(
+                "Only public bodies and social welfare councils are registered directly; "
+                "other organisations join through an application."
+            )
+        )
+    if tier != Membership.Tier.GENERAL:
+        raise ValidationError(
+            _("A steering member is selected by resolution of the platform meeting.")
+        )
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        if _lock_active_membership(organisation) is not None:
+            raise ValidationError(_("This organisation is already a member."))
+        return _membership_create(
+            code="members.membership.registered_directly",
+            actor=actor,
+            organisation=organisation,
+            tier=tier,
+            started_on=started_on,
+        )
+
+
+def membership_withdraw(*, membership, on, note="", actor) -> Membership:
+    """規約第6条・要領第4条1: a 一般団体 withdraws at will; its entry is struck off."""
+    if membership.tier != Membership.Tier.GENERAL:
+        raise ValidationError(
+            _("A steering member leaves by resolution of the platform meeting, not by notice.")
+        )
+    with transaction.atomic():
+        Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+        locked = _lock_active_membership(membership.organisation)
+        if locked is None or locked.pk != membership.pk:
+            raise ValidationError(_("This membership has already ended."))
+        return _end_membership(
+            locked, on=on, reason=Membership.EndReason.WITHDRAWN, note=note, actor=actor
+        )
+
+
+def _check_readmission_bar(organisation, *, on) -> None:
+    """要領第5条2: an expelled organisation returns (一般団体 or 幹事団体) only after the bar."""
+    allowed_from = readmission_allowed_from(organisation=organisation, on=on)
+    if allowed_from is not None:
+        raise ValidationError(
+            _(
+                "This organisation was expelled and cannot be re-admitted before "
+                "%(date)s (要領第5条2)."
+            )
+            % {"date": format_date(allowed_from)}
+        )
