@@ -32,6 +32,17 @@ def _isolated_media_and_cache(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture
+def secretariat(client):
+    """A staff user with the secretariat role, logged in to the test client."""
+    from core import roles
+    from tests.factories import StaffFactory
+
+    user = StaffFactory(roles=[roles.SECRETARIAT])
+    client.force_login(user)
+    return user
+
+
 def requires_postgres():
     return pytest.mark.skipif(
         connection.vendor != "postgresql",

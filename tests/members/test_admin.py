@@ -28,13 +28,6 @@ from .factories import ApplicationFactory, SteeringMembershipFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def secretariat(client):
-    user = StaffFactory(roles=[roles.SECRETARIAT])
-    client.force_login(user)
-    return user
-
-
 def _changelist_queries(client, url):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)

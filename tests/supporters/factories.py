@@ -43,6 +43,13 @@ class TrainingSessionFactory(factory.django.DjangoModelFactory):
     capacity = 30
 
 
+def past_session(**kwargs) -> TrainingSession:
+    """A session that started yesterday, so attendance and certificates can be recorded."""
+    return TrainingSessionFactory(
+        starts_at=at(timezone.localdate() - datetime.timedelta(days=1)), **kwargs
+    )
+
+
 def consent() -> ConsentText:
     return ConsentText.objects.order_by("-valid_from").first()
 

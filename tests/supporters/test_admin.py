@@ -30,28 +30,16 @@ from .factories import (
     TrainingSessionFactory,
     at,
     consent,
+    past_session,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def secretariat(client):
-    user = UserFactory(is_staff=True, roles=[roles.SECRETARIAT])
-    client.force_login(user)
-    return user
 
 
 def _login(client, role):
     user = UserFactory(is_staff=True, roles=[role])
     client.force_login(user)
     return user
-
-
-def _past_session(**kwargs):
-    return TrainingSessionFactory(
-        starts_at=at(timezone.localdate() - datetime.timedelta(days=1)), **kwargs
-    )
 
 
 # --- Query counts ---------------------------------------------------------------------------------
@@ -68,7 +56,7 @@ def _make_rows(model_name, count):
         session = TrainingSessionFactory(municipality=town, capacity=1000)
         RegistrationFactory.create_batch(count, session=session)
     elif model_name in ("attendance", "certificate"):
-        session = _past_session(municipality=town, capacity=1000)
+        session = past_session(municipality=town, capacity=1000)
         regs = RegistrationFactory.create_batch(count, session=session)
         services.session_attendance_record(
             session=session, registration_ids=[r.pk for r in regs], walk_ins=[], actor=None
@@ -173,7 +161,7 @@ def test_noticerecipient_has_no_admin_page_of_its_own():
 
 
 def test_bulk_attendance_with_walk_in_then_certificates_and_badges(client, secretariat):
-    session = _past_session(title="高草地区の研修")
+    session = past_session(title="高草地区の研修")
     came = RegistrationFactory(session=session, full_name="出席 一郎")
     RegistrationFactory(session=session, full_name="欠席 二郎")
     url = reverse("admin:supporters_trainingsession_attendance", args=[session.pk])
@@ -216,7 +204,7 @@ def test_bulk_attendance_with_walk_in_then_certificates_and_badges(client, secre
 
 
 def test_walk_in_without_consent_is_shown_as_an_error(client, secretariat):
-    session = _past_session()
+    session = past_session()
     url = reverse("admin:supporters_trainingsession_attendance", args=[session.pk])
 
     response = client.post(
@@ -239,7 +227,7 @@ def test_walk_in_without_consent_is_shown_as_an_error(client, secretariat):
 
 def test_coordinator_cannot_record_attendance(client):
     _login(client, roles.COORDINATOR)
-    session = _past_session()
+    session = past_session()
 
     url = reverse("admin:supporters_trainingsession_attendance", args=[session.pk])
     assert client.get(url).status_code == 403
@@ -544,7 +532,7 @@ def test_status_cannot_be_edited_in_the_form(client, secretariat):
 
 
 def test_attendance_page_queries_do_not_grow_with_signups(client, secretariat):
-    session = _past_session(capacity=1000)
+    session = past_session(capacity=1000)
 
     def queries():
         url = reverse("admin:supporters_trainingsession_attendance", args=[session.pk])
@@ -581,7 +569,7 @@ def test_dashboard_queries_do_not_grow_with_data(client, secretariat):
 
 
 def test_supporter_page_shows_training_history_with_certificate(client, secretariat):
-    session = _past_session(title="履歴の研修")
+    session = past_session(title="履歴の研修")
     registration = RegistrationFactory(session=session)
     services.session_attendance_record(
         session=session, registration_ids=[registration.pk], walk_ins=[], actor=None

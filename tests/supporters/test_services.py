@@ -18,7 +18,6 @@ from supporters.models import (
     NoticeRecipient,
     Registration,
     Supporter,
-    SupporterRuleSet,
     TrainingSession,
 )
 from tests.conftest import requires_postgres
@@ -30,6 +29,7 @@ from .factories import (
     TrainingSessionFactory,
     at,
     consent,
+    past_session,
     signup_data,
 )
 
@@ -84,7 +84,7 @@ def test_same_email_cannot_sign_up_twice_for_a_session():
     session = TrainingSessionFactory()
     _signup(session, email="Hanako@Example.jp")
 
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(ValidationError, match="この研修に既に申し込まれています") as excinfo:
         _signup(session, email="hanako@example.jp ")
 
     assert "既に" in str(excinfo.value.message_dict["email"])
@@ -102,7 +102,7 @@ def test_capacity_exactly_full_then_one_more_is_refused():
     _signup(session, email="one@example.jp")
     _signup(session, email="two@example.jp")  # the last seat
 
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(ValidationError, match="この研修は定員に達しました") as excinfo:
         _signup(session, email="three@example.jp")
 
     assert "定員" in " ".join(excinfo.value.messages)
@@ -125,7 +125,7 @@ def test_signup_closed_once_the_session_started():
         ends_at=timezone.now() + datetime.timedelta(hours=2),
     )
 
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(ValidationError, match="この研修の申込は締め切りました") as excinfo:
         _signup(session)
 
     assert "締め切" in " ".join(excinfo.value.messages)
@@ -134,7 +134,7 @@ def test_signup_closed_once_the_session_started():
 def test_line_name_is_required_when_receiving_by_line():
     session = TrainingSessionFactory()
 
-    with pytest.raises(ValidationError) as excinfo:
+    with pytest.raises(ValidationError, match="LINE名を入力してください") as excinfo:
         _signup(session, receives_line=True, line_name="")
 
     assert "line_name" in excinfo.value.message_dict
@@ -184,70 +184,12 @@ def test_day_before_reminder_goes_once_and_only_for_tomorrow():
     assert "明日" in mail.outbox[0].subject
 
 
-def _rules(**kwargs):
-    SupporterRuleSet.objects.all().delete()
-    return SupporterRuleSet.objects.create(
-        valid_from=datetime.date(2020, 4, 1),
-        **{
-            "refresher_interval_months": 24,
-            "refresher_reminder_days": 30,
-            "signup_limit_per_hour": 5,
-            **kwargs,
-        },
-    )
-
-
-def test_refresher_due_exactly_at_the_interval_and_not_a_day_before():
-    _rules(refresher_interval_months=24)
-    due = SupporterFactory(last_trained_on=datetime.date(2024, 3, 31))
-    not_yet = SupporterFactory(last_trained_on=datetime.date(2024, 4, 1))
-    paused = SupporterFactory(
-        last_trained_on=datetime.date(2020, 1, 1),
-        status=Supporter.Status.PAUSED,
-        status_changed_on=datetime.date(2025, 1, 1),
-    )
-
-    result = set(selectors.supporters_refresher_due(on=datetime.date(2026, 3, 31)))
-
-    assert due in result
-    assert not_yet not in result
-    assert paused not in result
-
-
-def test_refresher_reminder_starts_at_the_window_and_is_sent_once_per_due_date():
-    _rules(refresher_interval_months=24, refresher_reminder_days=30)
-    supporter = SupporterFactory(last_trained_on=datetime.date(2024, 5, 1), email="s@example.jp")
-    # Due 2026-05-01; the window opens 30 days before, on 2026-04-01.
-
-    assert services.refresher_reminders_send(on=datetime.date(2026, 3, 31)) == 0
-    assert services.refresher_reminders_send(on=datetime.date(2026, 4, 1)) == 1
-    assert services.refresher_reminders_send(on=datetime.date(2026, 4, 2)) == 0
-
-    assert mail.outbox[0].to == ["s@example.jp"]
-    assert "2026年5月1日" in mail.outbox[0].body
-    notification = Notification.objects.get()
-    assert notification.period == "2026-05-01"
-    assert notification.object_id == str(supporter.pk)
-
-
-def test_interval_comes_from_the_rule_set_in_force():
-    _rules(refresher_interval_months=12)
-    supporter = SupporterFactory(last_trained_on=datetime.date(2025, 3, 31))
-
-    assert supporter in selectors.supporters_refresher_due(on=datetime.date(2026, 3, 31))
-
-
 # --- Attendance, certificates, badges -----------------------------------------------------------
-
-
-def _past_session(**kwargs):
-    day = timezone.localdate() - datetime.timedelta(days=1)
-    return TrainingSessionFactory(starts_at=at(day), **kwargs)
 
 
 def test_attendance_turns_signups_and_walk_ins_into_registered_supporters():
     staff = StaffFactory()
-    session = _past_session()
+    session = past_session()
     registration = RegistrationFactory(session=session, email="r@example.jp")
     RegistrationFactory(session=session, email="absent@example.jp")
     district = SchoolDistrictFactory(municipality=session.municipality)
@@ -284,7 +226,7 @@ def test_attendance_turns_signups_and_walk_ins_into_registered_supporters():
 
 
 def test_recording_the_same_attendance_twice_adds_nothing():
-    session = _past_session()
+    session = past_session()
     registration = RegistrationFactory(session=session)
     services.session_attendance_record(
         session=session, registration_ids=[registration.pk], walk_ins=[], actor=None
@@ -303,7 +245,7 @@ def test_refresher_attendance_updates_the_existing_supporter():
     supporter = SupporterFactory(
         full_name="更新 花子", email="old@example.jp", last_trained_on=datetime.date(2023, 1, 1)
     )
-    session = _past_session(kind=TrainingSession.Kind.REFRESHER)
+    session = past_session(kind=TrainingSession.Kind.REFRESHER)
     registration = RegistrationFactory(
         session=session, full_name="更新　花子", email="OLD@example.jp"
     )  # full-width space this time
@@ -322,7 +264,7 @@ def test_attendance_cannot_be_recorded_before_the_day():
         starts_at=at(timezone.localdate() + datetime.timedelta(days=1))
     )
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="出席は研修の当日から記録できます"):
         services.session_attendance_record(
             session=session, registration_ids=[], walk_ins=[], actor=None
         )
@@ -342,9 +284,9 @@ def test_attendance_can_be_recorded_on_the_day():
 
 
 def test_walk_in_without_consent_is_refused():
-    session = _past_session()
+    session = past_session()
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="同意 なし さんの同意が記録されていません"):
         services.session_attendance_record(
             session=session,
             registration_ids=[],
@@ -355,7 +297,7 @@ def test_walk_in_without_consent_is_refused():
 
 def test_certificates_are_serially_numbered_across_sessions_and_issued_once():
     staff = StaffFactory()
-    first, second = _past_session(), _past_session()
+    first, second = past_session(), past_session()
     for session in (first, second):
         regs = RegistrationFactory.create_batch(2, session=session)
         services.session_attendance_record(
@@ -367,7 +309,7 @@ def test_certificates_are_serially_numbered_across_sessions_and_issued_once():
 
     assert [c.number for c in a + b] == [1, 2, 3, 4]
     assert a[0].serial == "第00001号"
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="全員に修了証を発行済みです"):
         services.certificates_issue(session=first, actor=staff)
     assert Certificate.objects.count() == 4
 
@@ -375,7 +317,7 @@ def test_certificates_are_serially_numbered_across_sessions_and_issued_once():
 def test_certificate_pdf_has_name_session_serial_and_reiwa_date(tmp_path):
     import subprocess
 
-    session = _past_session(title="富桑地区つながりサポーター養成研修")
+    session = past_session(title="富桑地区つながりサポーター養成研修")
     registration = RegistrationFactory(session=session, full_name="鳥取 一郎")
     services.session_attendance_record(
         session=session, registration_ids=[registration.pk], walk_ins=[], actor=None
@@ -437,7 +379,7 @@ def test_withdrawn_supporters_leave_the_platform_counts_but_paused_stay():
 
 
 def test_erasure_removes_personal_data_but_keeps_past_training_counts():
-    session = _past_session()
+    session = past_session()
     registration = RegistrationFactory(
         session=session, full_name="削除 希望", email="erase@example.jp", phone="0857"
     )
@@ -476,7 +418,7 @@ def test_withdrawal_needs_no_second_erasure():
         supporter=supporter, on=timezone.localdate(), erase=True, actor=None
     )
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="個人情報は既に削除されています"):
         services.supporter_withdraw(
             supporter=supporter, on=timezone.localdate(), erase=True, actor=None
         )
@@ -513,7 +455,7 @@ def test_notice_goes_to_the_filtered_supporters_and_records_whom(
 
 
 def test_notice_with_no_matching_supporter_is_refused():
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="メールアドレスのあるサポーターがいません"):
         services.notice_create(
             subject="件名", body="本文", status=Supporter.Status.PAUSED, actor=None
         )
