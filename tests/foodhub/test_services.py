@@ -202,7 +202,7 @@ def test_no_food_without_a_recorded_liability_exemption_consent(hub, staff):
     receive(hub, item, 10, actor=staff, expiry=datetime.date(2027, 1, 1))
     recipient = RecipientFactory(site=hub, name="ひまわり食堂")
 
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError, match="免責への同意が記録されていない") as refused:
         _give(hub, recipient, 2, actor=staff, item=item)
 
     assert "ひまわり食堂" in str(refused.value)
@@ -385,7 +385,7 @@ def test_a_transfer_cannot_receive_more_than_was_sent(staff):
     )
     line = transfer.lines.get()
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"0〜5\.00 kgの範囲"):
         services.transfer_receive(
             transfer=transfer,
             received_on=NOV_20,
@@ -400,7 +400,7 @@ def test_a_transfer_cannot_receive_more_than_was_sent(staff):
 def test_disposal_takes_stock_out_with_a_reason(hub, staff):
     lot = receive(hub, ItemFactory(), 8, actor=staff, expiry=datetime.date(2026, 11, 1))
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="廃棄の理由を備考に記入してください"):
         services.disposal_record(
             site=hub,
             disposed_on=NOV_20,
@@ -408,7 +408,7 @@ def test_disposal_takes_stock_out_with_a_reason(hub, staff):
             amounts=[services.LotAmount(lot, Decimal(8))],
             actor=staff,
         )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match=r"0〜8\.00 kgの範囲"):
         services.disposal_record(
             site=hub,
             disposed_on=NOV_20,

@@ -122,7 +122,7 @@ def test_rejection_needs_a_reason_and_tells_the_applicant(
     staff, mailoutbox, django_capture_on_commit_callbacks
 ):
     application = ApplicationFactory()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="不承認の理由を記入してください"):
         services.application_reject(application=application, actor=staff, reason=" ")
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -215,7 +215,7 @@ def test_a_declined_notice_needs_a_reason_and_changes_nothing(staff):
         changes={"phone": "0857-99-9999"},
         actor=None,
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="不受理の理由を記入してください"):
         services.notice_decline(notice=notice, actor=staff, reason="")
 
     services.notice_decline(notice=notice, actor=staff, reason="内容を確認できません")
