@@ -12,14 +12,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.japanese import format_date
 
-from ..models import (
-    AgendaItem,
-    ExpulsionGround,
-    Meeting,
-    Membership,
-    Organisation,
-    RuleSet,
-)
+from ..models import AgendaItem, ExpulsionGround, Meeting, Membership, Organisation, RuleSet
 from ..selectors import rule_set_in_force
 from .meetings import (
     RULE_VALUE_FIELDS,

@@ -10,13 +10,7 @@ from django.utils.translation import gettext as _
 from core.audit import audit
 from core.japanese import format_date
 
-from ..models import (
-    ContactEvent,
-    MemberNotice,
-    Membership,
-    Organisation,
-    OrganisationContact,
-)
+from ..models import ContactEvent, MemberNotice, Membership, Organisation, OrganisationContact
 from .register import (
     CHANGEABLE_FIELDS,
     _lock_active_membership,

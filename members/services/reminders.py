@@ -12,14 +12,7 @@ from core import roles
 from core.japanese import format_date
 from core.notifications import notify
 
-from ..models import (
-    AgendaItem,
-    Application,
-    Meeting,
-    Organisation,
-    Prospect,
-    Vote,
-)
+from ..models import AgendaItem, Application, Meeting, Organisation, Prospect, Vote
 from ..selectors import general_members_nearing_no_contact
 
 
