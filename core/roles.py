@@ -42,6 +42,13 @@ ROLE_PERMISSIONS = {
         "council.view_council",
         "council.change_council",
         "council.add_council",
+        # Council registry (agencies, members, pledges, categories); never a case: cases are
+        # not in the admin and need a council membership (council.access).
+        *[
+            f"council.{action}_{model}"
+            for model in ("agency", "councilmember", "secrecypledge", "category")
+            for action in ("view", "add", "change")
+        ],
         "core.view_municipality",
         "core.change_municipality",
         "core.add_municipality",
@@ -102,6 +109,7 @@ ROLE_PERMISSIONS = {
         "members.view_*",
         "foodhub.view_*",
         "council.view_council",
+        "council.view_access_counts",  # counts per user and action, no case ids
         "core.view_municipality",
         *_AUDIT_TRAIL,
     ],

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "supporters",
     "foodhub",
     "council",
+    "reports",  # above the domain apps: reads them, none of them imports it
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,44 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
+
+# --- Council (孤独・孤立対策地域協議会) case data — owned by the council app ------------------
+# Fernet keys, comma-separated, newest first: the first encrypts, all decrypt (rotation: put a
+# new key first, run `manage.py rotate_council_keys`, then drop the old key). The blind-index key
+# is separate and is not rotated (changing it needs a re-index). Without DEBUG both are required;
+# in development a key file is created under the data directory.
+COUNCIL_ENCRYPTION_KEYS = env.list("COUNCIL_ENCRYPTION_KEYS", default=[])
+COUNCIL_BLIND_INDEX_KEY = env.str("COUNCIL_BLIND_INDEX_KEY", default="")
+if not COUNCIL_ENCRYPTION_KEYS or not COUNCIL_BLIND_INDEX_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "COUNCIL_ENCRYPTION_KEYS and COUNCIL_BLIND_INDEX_KEY are not set. Generate a key with "
+            "python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'"
+        )
+    import json as _json
+
+    _council_key_file = DATA_DIR / "council_dev_keys.json"
+    if not _council_key_file.exists():
+        import secrets as _secrets
+
+        from cryptography.fernet import Fernet as _Fernet
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        _council_key_file.write_text(
+            _json.dumps(
+                {"encryption": _Fernet.generate_key().decode(), "index": _secrets.token_hex(32)}
+            )
+        )
+        _council_key_file.chmod(0o600)
+    _council_dev_keys = _json.loads(_council_key_file.read_text())
+    COUNCIL_ENCRYPTION_KEYS = COUNCIL_ENCRYPTION_KEYS or [_council_dev_keys["encryption"]]
+    COUNCIL_BLIND_INDEX_KEY = COUNCIL_BLIND_INDEX_KEY or _council_dev_keys["index"]
+COUNCIL_IDLE_TIMEOUT_MINUTES = env.int("COUNCIL_IDLE_TIMEOUT_MINUTES", default=30)
+COUNCIL_RETENTION_YEARS = env.int("COUNCIL_RETENTION_YEARS", default=5)
+COUNCIL_BREAK_GLASS_MINUTES = env.int("COUNCIL_BREAK_GLASS_MINUTES", default=60)
+COUNCIL_DAILY_CASE_READ_ALERT = env.int("COUNCIL_DAILY_CASE_READ_ALERT", default=40)
+# --- end of council block ------------------------------------------------------------------
 
 # --- The platform --------------------------------------------------------------------------
 PLATFORM_NAME = "麒麟のまち官民連携プラットフォーム"

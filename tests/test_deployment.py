@@ -78,6 +78,8 @@ PRODUCTION = {
     "SECRET_KEY": "x7Kq2vR9mT4wZ8pL1nB6cY3hF5jD0sG-aQeUiOrXtWyVbNmCkJ",
     "ALLOWED_HOSTS": "kirin-pf.example.jp",
     "EMAIL_URL": "smtp+tls://mail.example.jp:587",
+    "COUNCIL_ENCRYPTION_KEYS": "3YHnFZWGEvGQJpCm2sqcy9Vb3bAbEp1Ez2_-RPLXCVg=",
+    "COUNCIL_BLIND_INDEX_KEY": "test-only-blind-index-key-0123456789abcdef",
 }
 
 

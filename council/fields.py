@@ -1,0 +1,57 @@
+"""Model fields whose values are encrypted before they reach the database.
+
+Raw SQL and the history tables (which copy these fields) hold only ciphertext. Encrypted values
+cannot be searched or ordered in SQL; duplicate detection uses the blind index instead.
+"""
+
+import datetime
+
+from django import forms
+from django.db import models
+
+from . import crypto
+
+
+class EncryptedTextField(models.TextField):
+    """Text encrypted with the council keyring; "" is stored as "" (nothing to hide)."""
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return crypto.decrypt(value)
+
+    def get_prep_value(self, value):
+        value = models.Field.get_prep_value(self, value)  # resolves lazy text
+        if value is None or value == "":
+            return value
+        return crypto.encrypt(self.plain_text(value))
+
+    def plain_text(self, value) -> str:
+        return str(value)
+
+
+class EncryptedDateField(EncryptedTextField):
+    """A date kept encrypted (as its ISO text); reads back as a `datetime.date`."""
+
+    def from_db_value(self, value, expression, connection):
+        text = super().from_db_value(value, expression, connection)
+        return datetime.date.fromisoformat(text) if text else None
+
+    def to_python(self, value):
+        if isinstance(value, datetime.date) or value in (None, ""):
+            return value or None
+        return datetime.date.fromisoformat(value)
+
+    def get_prep_value(self, value):
+        return super().get_prep_value(value or "")
+
+    def plain_text(self, value) -> str:
+        return value.isoformat() if isinstance(value, datetime.date) else str(value)
+
+    def formfield(self, **kwargs):
+        return forms.DateField(
+            label=self.verbose_name,
+            required=not self.blank,
+            widget=forms.DateInput(attrs={"type": "date"}),
+            **{k: v for k, v in kwargs.items() if k in ("help_text",)},
+        )

@@ -1,0 +1,198 @@
+"""Reads for the council workspace (always through Case.objects.visible_to) and the one
+aggregate the rest of the platform may use (`case_aggregates`)."""
+
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+
+from .access import active_memberships
+from .models import (
+    AccessLog,
+    Approval,
+    Case,
+    CaseAssignment,
+    CouncilMember,
+    FollowUp,
+    Route,
+    SupporterConcern,
+    Transfer,
+)
+
+SUPPRESSED = "5未満"
+THRESHOLD = 5
+
+
+def case_list(user, *, status="", mine=False):
+    """Cases the user may see, with what the list shows, in a constant number of queries."""
+    cases = Case.objects.visible_to(user).select_related("municipality")
+    if status:
+        cases = cases.filter(status=status)
+    if mine:
+        agencies = active_memberships(user).values("agency_id")
+        cases = cases.filter(
+            Exists(
+                CaseAssignment.objects.filter(
+                    case=OuterRef("pk"), ended_at__isnull=True, agency_id__in=agencies
+                )
+            )
+            | Q(participants__user=user)
+        ).distinct()
+    return cases.prefetch_related("categories").annotate(
+        open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True)
+    )
+
+
+def intake_councils(user):
+    return active_memberships(user).filter(role=CouncilMember.Role.INTAKE).values("council_id")
+
+
+def intake_queue(user):
+    """New concerns, incoming transfers and cases still at intake, for the user's intake."""
+    councils = intake_councils(user)
+    return {
+        "concerns": SupporterConcern.objects.filter(
+            council_id__in=councils, status=SupporterConcern.Status.NEW
+        ).select_related("municipality"),
+        "transfers": Transfer.objects.filter(
+            to_council_id__in=councils, status=Transfer.Status.PENDING
+        ).select_related("from_council", "case"),
+        "cases": case_list(user, status=Case.Status.INTAKE).filter(council_id__in=councils),
+    }
+
+
+def follow_ups_due(user, *, today=None):
+    today = today or timezone.localdate()
+    return (
+        FollowUp.objects.filter(
+            case__in=Case.objects.visible_to(user).open(), done_on__isnull=True, due_on__lte=today
+        )
+        .select_related("case")
+        .annotate(overdue=Q(due_on__lt=today))
+    )
+
+
+def pending_approvals(user):
+    councils = (
+        active_memberships(user).filter(role=CouncilMember.Role.SUPERVISOR).values("council_id")
+    )
+    return (
+        Approval.objects.filter(case__council_id__in=councils, outcome=Approval.Outcome.PENDING)
+        .filter(case__in=Case.objects.visible_to(user))
+        .select_related("case", "plan", "requested_by")
+    )
+
+
+def supervised_councils(user):
+    return active_memberships(user).filter(role=CouncilMember.Role.SUPERVISOR).values("council_id")
+
+
+def access_log_for(user):
+    return AccessLog.objects.filter(council_id__in=supervised_councils(user)).select_related("user")
+
+
+def access_counts():
+    """For auditors: counts per user and action, without case ids."""
+    return (
+        AccessLog.objects.values("user__email", "action")
+        .annotate(count=Count("pk"))
+        .order_by("user__email", "action")
+    )
+
+
+def caseload(user, *, today=None):
+    """Per worker agency of the user's councils: open cases, follow-ups due/overdue, approvals
+    pending, average days intake→plan and intake→closure. Only over cases the user may see."""
+    today = today or timezone.localdate()
+    visible = Case.objects.visible_to(user)
+    rows = (
+        CaseAssignment.objects.filter(ended_at__isnull=True, case__in=visible)
+        .values("agency_id", "agency__organisation__name")
+        .annotate(
+            open_cases=Count("case", filter=~Q(case__status=Case.Status.CLOSED), distinct=True),
+            follow_ups_due=Count(
+                "case__follow_ups",
+                filter=Q(case__follow_ups__done_on__isnull=True, case__follow_ups__due_on=today),
+                distinct=True,
+            ),
+            follow_ups_overdue=Count(
+                "case__follow_ups",
+                filter=Q(
+                    case__follow_ups__done_on__isnull=True, case__follow_ups__due_on__lt=today
+                ),
+                distinct=True,
+            ),
+            approvals_pending=Count(
+                "case__approvals", filter=Q(case__approvals__outcome="pending"), distinct=True
+            ),
+        )
+        .order_by("agency__organisation__name")
+    )
+    durations = []
+    for received, planned, closed in visible.values_list(
+        "received_on", "plan_approved_on", "closed_on"
+    ):
+        durations.append((received, planned, closed))
+    to_plan = [(p - r).days for r, p, _c in durations if p]
+    to_close = [(c - r).days for r, _p, c in durations if c]
+    return {
+        "agencies": list(rows),
+        "days_to_plan": round(sum(to_plan) / len(to_plan), 1) if to_plan else None,
+        "days_to_closure": round(sum(to_close) / len(to_close), 1) if to_close else None,
+    }
+
+
+# --- Aggregates for the rest of the platform ------------------------------------------------
+
+
+def suppress(cells: dict, total: int | None = None):
+    """Small-cell suppression of one partition: counts 1–4 become 「5未満」. If exactly one cell
+    is suppressed, the total would give it away, so the total is suppressed too (and a total
+    below 5 is suppressed in any case). Returns (cells, total, total_suppressed)."""
+    shown = {k: (SUPPRESSED if 0 < v < THRESHOLD else v) for k, v in cells.items()}
+    suppressed_cells = sum(1 for v in shown.values() if v == SUPPRESSED)
+    total_suppressed = total is not None and (suppressed_cells == 1 or 0 < total < THRESHOLD)
+    return shown, total_suppressed
+
+
+def _measure(cases, date_field, start, end):
+    chosen = cases.filter(**{f"{date_field}__gte": start, f"{date_field}__lt": end})
+    total = chosen.count()
+    by_municipality = dict(
+        chosen.values_list("municipality__name").annotate(n=Count("pk")).order_by()
+    )
+    by_route = dict(chosen.values_list("route").annotate(n=Count("pk")).order_by())
+    by_category = dict(
+        Case.categories.through.objects.filter(case__in=chosen)
+        .values_list("category__name")
+        .annotate(n=Count("case_id", distinct=True))
+        .order_by()
+    )
+    municipalities, m_hides_total = suppress(by_municipality, total)
+    route_labels = dict(Route.choices)
+    routes, r_hides_total = suppress(
+        {str(route_labels.get(k, k)): v for k, v in by_route.items()}, total
+    )
+    # A case may have several categories: no category total is shown, so none to protect.
+    categories, _unused = suppress(by_category)
+    hide_total = m_hides_total or r_hides_total
+    return {
+        "total": SUPPRESSED if hide_total else total,
+        "by_municipality": municipalities,
+        "by_route": routes,
+        "by_category": categories,
+    }
+
+
+def case_aggregates(*, year: int, month: int, council=None) -> dict:
+    """Cases opened and closed in a month, by municipality, route and category, with small-cell
+    suppression. The only case information any non-council page, report or task may use."""
+    start = datetime.date(year, month, 1)
+    end = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    cases = Case.objects.all()
+    if council is not None:
+        cases = cases.filter(council=council)
+    return {
+        "opened": _measure(cases, "received_on", start, end),
+        "closed": _measure(cases, "closed_on", start, end),
+    }
