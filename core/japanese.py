@@ -1,6 +1,7 @@
 """Japanese text and date helpers used by every app."""
 
 import datetime
+import re
 import unicodedata
 
 import jaconv
@@ -37,3 +38,44 @@ def fold(text: str) -> str:
     """
     normalised = unicodedata.normalize("NFKC", text or "")
     return jaconv.kata2hira(normalised).casefold().strip()
+
+
+# Dashes people type in Japanese text (hyphen, minus, long vowel marks); NFKC leaves these alone.
+_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ーｰ", "-"))
+_POSTAL_CODE = re.compile(r"^\d{3}-?\d{4}$")
+_PHONE = re.compile(r"^[0-9\-()]{10,13}$")
+# After fold(): hiragana, what is left of the katakana block (ー, ・, ヷ…), and spaces.
+_KANA = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff\s]+$")
+# 2024-03-12, 2024/3/12, 2024年3月12日 (full width digits are folded first).
+_DATE = re.compile(r"^(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})日?$")
+
+
+def is_kana(text: str) -> bool:
+    """True for a reading written in hiragana or katakana (full or half width)."""
+    return bool(_KANA.match(fold(text)))
+
+
+def normalize_postal_code(text: str) -> str | None:
+    """「〒６８０ー０００１」 → 「680-0001」; None when it is not 7 digits."""
+    value = unicodedata.normalize("NFKC", text or "").translate(_DASHES).replace("〒", "").strip()
+    if not _POSTAL_CODE.match(value):
+        return None
+    digits = value.replace("-", "")
+    return f"{digits[:3]}-{digits[3:]}"
+
+
+def normalize_phone(text: str) -> str | None:
+    """Half width digits and ASCII dashes; None unless it has the shape of a Japanese number."""
+    value = unicodedata.normalize("NFKC", text or "").translate(_DASHES).strip()
+    return value if _PHONE.match(value) else None
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """A date as people type it in forms and spreadsheets; None when it cannot be read."""
+    match = _DATE.match(unicodedata.normalize("NFKC", str(text or "")).strip())
+    if not match:
+        return None
+    try:
+        return datetime.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None

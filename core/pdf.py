@@ -51,13 +51,26 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
     return HTML(string=html, base_url=base_url).write_pdf()
 
 
+def font_missing_response(exc: JapaneseFontMissing) -> HttpResponse:
+    """The one answer when a PDF cannot be printed for want of a font: a 503 naming the package.
+
+    Not a redirect with a message: the page that asked for the PDF may not be the one to return
+    to, and a monitoring probe or a script should see the failure as a failure."""
+    return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+
+
+def pdf_bytes_response(pdf: bytes, *, filename: str, inline: bool = True) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response
+
+
 def pdf_response(template_name: str, context: dict, *, filename: str) -> HttpResponse:
     """The rendered PDF shown in the browser; without a Japanese font, a 503 naming the package
     to install."""
     try:
         pdf = render_pdf(template_name, context)
     except JapaneseFontMissing as exc:
-        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
+        return font_missing_response(exc)
+    return pdf_bytes_response(pdf, filename=filename)

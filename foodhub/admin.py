@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from core.admin_base import DomainModelAdmin, FoldedSearchMixin, ReadOnlyMixin
 from core.exports import LoggedExportMixin
+from core.forms import add_service_errors
 
 from . import services
 from .models import (
@@ -220,7 +221,7 @@ class LiabilityConsentForm(forms.ModelForm):
             except PermissionDenied as exc:
                 self.add_error("recipient", str(exc))
             except ValidationError as exc:
-                self.add_error(None, exc)
+                add_service_errors(self, exc)
         return data
 
 

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from core.exports import escape_formula, export_log_record
+from core.forms import add_service_errors
 from core.japanese import format_date
-from core.pdf import JapaneseFontMissing, render_pdf
+from core.pdf import pdf_response
 
 from . import forms, selectors, services
 from .models import Distribution, LedgerEntry, Recipient, Site, Transfer, Zone
@@ -26,15 +27,6 @@ LOTS_PER_PAGE = 200
 
 class StaffView(LoginRequiredMixin, PermissionRequiredMixin, View):
     raise_exception = False
-
-
-def _add_errors(form, exc: ValidationError):
-    """Show a service's refusal next to the field it concerns, or at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _pick_requests(formset):
@@ -121,7 +113,7 @@ class DonationCreateView(StaffView):
                         idempotency_key=form.cleaned_data["idempotency_key"],
                     )
                 except ValidationError as exc:
-                    _add_errors(form, exc)
+                    add_service_errors(form, exc)
                 else:
                     total = sum(lot.kg for lot in donation.lots.all())
                     messages.success(
@@ -163,7 +155,7 @@ class TransferCreateView(StaffView):
                     idempotency_key=form.cleaned_data["idempotency_key"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The transfer was sent. Print the pick list."))
                 return redirect("foodhub:transfer-detail", pk=transfer.pk)
@@ -218,7 +210,7 @@ class TransferDetailView(StaffView):
                     actor=request.user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The transfer was received into stock."))
                 return redirect("foodhub:transfer-detail", pk=transfer.pk)
@@ -245,32 +237,20 @@ class TransferDetailView(StaffView):
         )
 
 
-def _pdf_response(request, template, context, filename):
-    try:
-        pdf = render_pdf(template, context)
-    except JapaneseFontMissing as exc:
-        messages.error(request, str(exc))
-        return redirect("foodhub:stock")
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 class TransferPickListView(TransferDetailView):
     permission_required = "foodhub.view_transfer"
     http_method_names = ["get", "head"]
 
     def get(self, request, pk):
         transfer = self._get(request, pk)
-        return _pdf_response(
-            request,
+        return pdf_response(
             "foodhub/pdf/pick_list.html",
             {
                 "transfer": transfer,
                 "lines": transfer.lines.all(),
                 "printed_on": timezone.localdate(),
             },
-            f"pick-list-{transfer.pk}.pdf",
+            filename=f"pick-list-{transfer.pk}.pdf",
         )
 
 
@@ -308,7 +288,7 @@ class DistributionCreateView(StaffView):
                 on_date = form.cleaned_data["distributed_on"]
                 if services.consent_in_force(recipient=recipient, on_date=on_date) is None:
                     needs_consent = recipient
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The distribution was recorded."))
                 return redirect("foodhub:distribution-detail", pk=distribution.pk)
@@ -342,15 +322,14 @@ class DeliveryNoteView(DistributionDetailView):
 
     def get(self, request, pk):
         distribution = self._get(request, pk)
-        return _pdf_response(
-            request,
+        return pdf_response(
             "foodhub/pdf/delivery_note.html",
             {
                 "distribution": distribution,
                 "lines": distribution.lines.all(),
                 "total_kg": sum(line.kg for line in distribution.lines.all()),
             },
-            f"delivery-note-{distribution.pk}.pdf",
+            filename=f"delivery-note-{distribution.pk}.pdf",
         )
 
 
@@ -373,7 +352,7 @@ class ConsentCreateView(StaffView):
                     recipient=recipient, actor=request.user, **form.cleaned_data
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -418,7 +397,7 @@ class DisposalCreateView(StaffView):
                     idempotency_key=data["idempotency_key"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The disposal was recorded."))
                 return redirect("foodhub:stock")
@@ -493,7 +472,7 @@ class StocktakeCreateView(StaffView):
                     idempotency_key=form.cleaned_data["idempotency_key"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,

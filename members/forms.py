@@ -1,11 +1,9 @@
-import re
-import unicodedata
 import uuid
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.japanese import fold
+from core.japanese import fold, is_kana, normalize_phone, normalize_postal_code
 from core.models import Municipality
 
 from .models import (
@@ -17,13 +15,6 @@ from .models import (
     Membership,
     OrganisationType,
 )
-
-# Dashes people type in Japanese text; NFKC leaves these alone.
-_DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ーｰ", "-"))
-_POSTAL_CODE = re.compile(r"^\d{3}-?\d{4}$")
-_PHONE = re.compile(r"^[0-9\-()]{10,13}$")
-# Hiragana (folded from katakana and half width), the long vowel mark, spaces and middle dots.
-_KANA = re.compile(r"^[\u3041-\u309f\u30fc・ 　]+$")
 
 
 class ApplicationForm(forms.ModelForm):
@@ -117,22 +108,20 @@ class ApplicationForm(forms.ModelForm):
             self.initial.setdefault("submission_token", uuid.uuid4())
 
     def clean_name_kana(self):
-        value = fold(self.cleaned_data["name_kana"])
-        if not _KANA.match(value):
+        value = self.cleaned_data["name_kana"]
+        if not is_kana(value):
             raise forms.ValidationError(_("Write the reading in hiragana or katakana."))
-        return value
+        return fold(value)
 
     def clean_postal_code(self):
-        value = unicodedata.normalize("NFKC", self.cleaned_data["postal_code"])
-        value = value.translate(_DASHES).replace("〒", "").strip()
-        if not _POSTAL_CODE.match(value):
+        value = normalize_postal_code(self.cleaned_data["postal_code"])
+        if value is None:
             raise forms.ValidationError(_("Enter the postal code as 7 digits, e.g. 680-0001."))
-        digits = value.replace("-", "")
-        return f"{digits[:3]}-{digits[3:]}"
+        return value
 
     def clean_phone(self):
-        value = unicodedata.normalize("NFKC", self.cleaned_data["phone"]).translate(_DASHES).strip()
-        if not _PHONE.match(value):
+        value = normalize_phone(self.cleaned_data["phone"])
+        if value is None:
             raise forms.ValidationError(_("Enter a phone number with 10 or 11 digits."))
         return value
 

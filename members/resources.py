@@ -1,16 +1,12 @@
 """Import and export of the register (django-import-export)."""
 
-import datetime
-import re
-import unicodedata
-
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from import_export import fields
 
 from core.exports import SafeModelResource
-from core.japanese import fold
+from core.japanese import fold, parse_date
 from core.models import Municipality
 
 from .models import Membership, Organisation, OrganisationType
@@ -61,17 +57,6 @@ class MembershipExportResource(SafeModelResource):
 
 _TIERS = {"幹事団体": Membership.Tier.STEERING, "一般団体": Membership.Tier.GENERAL}
 _TYPES = {str(label): value for value, label in OrganisationType.choices}
-_DATE = re.compile(r"^(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})日?$")
-
-
-def _parse_date(text: str):
-    match = _DATE.match(unicodedata.normalize("NFKC", text or "").strip())
-    if not match:
-        return None
-    try:
-        return datetime.date(*(int(g) for g in match.groups()))
-    except ValueError:
-        return None
 
 
 class RegisterImportResource(SafeModelResource):
@@ -148,7 +133,7 @@ class RegisterImportResource(SafeModelResource):
             errors["tier"] = [_("The tier must be 幹事団体 or 一般団体.")]
         instance.import_tier = _TIERS.get(tier_label)
 
-        started_on = _parse_date(str(row.get("入会日") or ""))
+        started_on = parse_date(str(row.get("入会日") or ""))
         if started_on is None:
             errors["started_on"] = [_("The joining date must be a date such as 2024-04-01.")]
         instance.import_started_on = started_on

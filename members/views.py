@@ -10,6 +10,7 @@ from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
 from core.abuse import rate_limit_exceeded
+from core.forms import add_service_errors
 from core.pdf import pdf_response
 
 from . import selectors, services
@@ -46,11 +47,7 @@ class ApplicationCreateView(FormView):
                 submission_token=form.cleaned_data["submission_token"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
+            add_service_errors(form, exc)
             return self.form_invalid(form)
         self.request.session[_SESSION_REFERENCE] = application.reference
         return redirect("members:apply-done")

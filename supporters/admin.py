@@ -6,7 +6,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import BooleanField, Case, Count, Q, Value, When
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,7 +23,7 @@ from core.admin_base import (
     report_refusal,
 )
 from core.exports import export_log_record
-from core.pdf import JapaneseFontMissing
+from core.pdf import JapaneseFontMissing, font_missing_response, pdf_bytes_response
 
 from . import selectors, services
 from .forms import run_check
@@ -422,8 +421,7 @@ def _certificates_response(request, certificates, filters, name):
     try:
         pdf = services.certificates_render(certificates=certificates)
     except JapaneseFontMissing as exc:
-        messages.error(request, str(exc))
-        return redirect("admin:index")
+        return font_missing_response(exc)
     # Certificates carry names: printing them is an export of personal data.
     export_log_record(
         user=request.user,
@@ -432,9 +430,7 @@ def _certificates_response(request, certificates, filters, name):
         file_format="PDF",
         row_count=len(certificates),
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificates-{name}.pdf"'
-    return response
+    return pdf_bytes_response(pdf, filename=f"certificates-{name}.pdf", inline=False)
 
 
 class TsunagariMeetingForm(forms.ModelForm):

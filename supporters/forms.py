@@ -1,21 +1,14 @@
-import re
 import uuid
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import add_service_errors
+from core.japanese import is_kana
+
 from . import services
 from .models import Registration, SchoolDistrict
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: next to its field, else at the top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def run_check(form, check, *args, **kwargs) -> None:
@@ -24,9 +17,6 @@ def run_check(form, check, *args, **kwargs) -> None:
         check(*args, **kwargs)
     except ValidationError as exc:
         add_service_errors(form, exc)
-
-
-_KANA = re.compile(r"^[\u3041-\u309F\u30A0-\u30FF\uFF66-\uFF9F\s　ー・]+$")
 
 
 class SignupForm(forms.ModelForm):
@@ -74,7 +64,7 @@ class SignupForm(forms.ModelForm):
 
     def clean_full_name_kana(self):
         value = self.cleaned_data["full_name_kana"].strip()
-        if not _KANA.match(value):
+        if not is_kana(value):
             raise forms.ValidationError(_("Please write your name in hiragana or katakana."))
         return value
 

@@ -15,6 +15,7 @@ from import_export import fields, widgets
 from import_export.forms import SelectableFieldsExportForm
 
 from core.exports import SafeModelResource
+from core.japanese import parse_date
 from core.models import Municipality
 
 from .models import (
@@ -117,11 +118,9 @@ class JapaneseDateWidget(widgets.Widget):
             if self.required:
                 raise ValueError(_("Please enter a date."))
             return None
-        for fmt in ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"):
-            try:
-                return datetime.datetime.strptime(text, fmt).date()
-            except ValueError:
-                continue
+        parsed = parse_date(text)
+        if parsed is not None:
+            return parsed
         raise ValueError(
             _("The date “%(value)s” cannot be read. Please write it like 2024-03-12.")
             % {"value": text}

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
 
 from core.abuse import rate_limit_exceeded
+from core.forms import add_service_errors
 from core.selectors import municipality_list
 
 from . import selectors, services
-from .forms import SignupForm, add_service_errors
+from .forms import SignupForm
 from .models import TrainingSession
 
 logger = logging.getLogger(__name__)

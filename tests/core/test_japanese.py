@@ -2,7 +2,15 @@ import datetime
 
 import pytest
 
-from core.japanese import fold, format_date, format_wareki
+from core.japanese import (
+    fold,
+    format_date,
+    format_wareki,
+    is_kana,
+    normalize_phone,
+    normalize_postal_code,
+    parse_date,
+)
 
 
 @pytest.mark.parametrize(
@@ -36,3 +44,45 @@ def test_fold_matches_hiragana_katakana_and_half_width(variant):
 
 def test_fold_normalises_full_width_latin_and_digits():
     assert fold("ＮＰＯ法人　１２３") == fold("npo法人 123")
+
+
+@pytest.mark.parametrize(
+    "text", ["とっとり", "トットリ", "ﾄｯﾄﾘ", "やまだ　はなこ", "コーヒー・ハウス"]
+)
+def test_kana_accepts_hiragana_katakana_half_width_and_spaces(text):
+    assert is_kana(text)
+
+
+@pytest.mark.parametrize("text", ["鳥取", "tottori", "とっとり1", "", "   "])
+def test_kana_refuses_kanji_latin_digits_and_empty(text):
+    assert not is_kana(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("6800001", "680-0001"), ("〒６８０ー０００１", "680-0001"), ("680‐0001", "680-0001")],
+)
+def test_postal_code_is_normalised(text, expected):
+    assert normalize_postal_code(text) == expected
+
+
+@pytest.mark.parametrize("text", ["680-001", "68O-0001", ""])
+def test_postal_code_refuses_what_is_not_seven_digits(text):
+    assert normalize_postal_code(text) is None
+
+
+def test_phone_is_folded_to_half_width_with_ascii_dashes():
+    assert normalize_phone("０８５７－２２－１２３４") == "0857-22-1234"
+    assert normalize_phone("0857") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["2024-03-12", "2024/3/12", "2024年3月12日", "２０２４／０３／１２", " 2024-3-12 "]
+)
+def test_dates_as_people_type_them(text):
+    assert parse_date(text) == datetime.date(2024, 3, 12)
+
+
+@pytest.mark.parametrize("text", ["2024-02-30", "12/03/2024", "R6.3.12", "", None])
+def test_unreadable_dates_are_none(text):
+    assert parse_date(text) is None
