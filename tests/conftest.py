@@ -1,9 +1,11 @@
+import difflib
 import os
 import shutil
 
 import pytest
 from django.core.cache import cache
 from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 
 from kirin_pf.celery import app as celery_app
 
@@ -41,6 +43,27 @@ def secretariat(client):
     user = StaffFactory(roles=[roles.SECRETARIAT])
     client.force_login(user)
     return user
+
+
+def assert_constant_queries(run, add_rows, *, small=10, large=200):
+    """The one check that a page, export or list does not issue a query per row.
+
+    Calls ``add_rows(small)`` then ``run()``, then ``add_rows(large - small)`` and ``run()``
+    again; both runs must issue the same number of queries (the differing SQL is shown when
+    they do not). ``run`` makes the request and checks its answer (status, streamed content);
+    returns the results of the two runs.
+    """
+    results, queries = [], []
+    for rows in (small, large - small):
+        add_rows(rows)
+        with CaptureQueriesContext(connection) as captured:
+            results.append(run())
+        queries.append([query["sql"] for query in captured.captured_queries])
+    fewer, more = queries
+    if len(fewer) != len(more):
+        diff = "\n".join(list(difflib.unified_diff(fewer, more, lineterm="", n=0))[:40])
+        pytest.fail(f"{len(fewer)} queries with {small} rows, {len(more)} with {large}:\n{diff}")
+    return results
 
 
 def requires_postgres():

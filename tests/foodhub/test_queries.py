@@ -6,8 +6,6 @@ from decimal import Decimal
 from itertools import count
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import ExportLog
@@ -22,6 +20,7 @@ from foodhub.models import (
     Zone,
 )
 from foodhub.resources import LedgerEntryResource
+from tests.conftest import assert_constant_queries
 
 from .factories import (
     DonorFactory,
@@ -175,15 +174,8 @@ def _same_count(client, url, world, make_rows, *, stream=False):
         assert response.status_code == 200
         if stream:
             b"".join(response.streaming_content)
-        return response
 
-    make_rows(world, 10)
-    with CaptureQueriesContext(connection) as ten:
-        fetch()
-    make_rows(world, 190)
-    with CaptureQueriesContext(connection) as two_hundred:
-        fetch()
-    assert len(two_hundred) == len(ten)
+    assert_constant_queries(fetch, lambda n: make_rows(world, n))
 
 
 @pytest.mark.parametrize(("url_name", "make_rows"), ADMIN_PAGES)
@@ -218,15 +210,12 @@ def test_the_admin_ledger_export_does_not_grow_with_rows(client, world):
     url = reverse("admin:foodhub_ledgerentry_export")
     fields = {f"ledgerentryresource_{name}": "on" for name in LedgerEntryResource._meta.fields}
 
-    def export_count(n):
-        _receive_lines(world, n)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.post(url, {"format": "0", "resource": "0", **fields})
-            assert response.status_code == 200
-            assert response["Content-Type"].startswith("text/csv")
-        return len(queries)
+    def export():
+        response = client.post(url, {"format": "0", "resource": "0", **fields})
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
 
-    assert export_count(10) == export_count(190)
+    assert_constant_queries(export, lambda n: _receive_lines(world, n))
     assert ExportLog.objects.filter(model_label="foodhub.LedgerEntry").count() == 2
 
 
@@ -237,7 +226,7 @@ def test_the_picking_pages_do_not_grow_with_the_lots_in_stock(client, world, url
     url = reverse(url_name)
     item, hub = ItemFactory(), world["hub"]
 
-    def page_size(n):
+    def add_lots(n):
         services.donation_receive(
             donor=world["donor"],
             site=hub,
@@ -255,22 +244,17 @@ def test_the_picking_pages_do_not_grow_with_the_lots_in_stock(client, world, url
                 for _ in range(n)
             ],
         )
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        # The page's only varying parts: the idempotency token and the CSRF token (fixed length).
-        return len(response.content), len(queries)
 
-    assert page_size(10) == page_size(190)
+    first, last = assert_constant_queries(lambda: client.get(url), add_lots)
+    # The page's only varying parts: the idempotency token and the CSRF token (fixed length).
+    assert len(first.content) == len(last.content)
 
 
 def test_the_disposal_page_does_not_grow_with_the_lots_in_stock(client, world):
     client.force_login(world["staff"])
     url = reverse("foodhub:disposal-create")
 
-    def page_size(n):
-        _receive_lines(world, n)
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(url)
-        return len(response.content), len(queries)
-
-    assert page_size(10) == page_size(190)
+    first, last = assert_constant_queries(
+        lambda: client.get(url), lambda n: _receive_lines(world, n)
+    )
+    assert len(first.content) == len(last.content)

@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from members import services
 from members.models import ActivityField, Application, Membership, OrganisationType
+from tests.conftest import assert_constant_queries
 from tests.factories import MembershipFactory, MunicipalityFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -223,9 +224,6 @@ def test_someone_without_a_contact_account_cannot_see_the_portal(client):
 
 
 def test_the_directory_issues_a_constant_number_of_queries(client):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     field = ActivityField.objects.first()
 
     def make(n):
@@ -234,20 +232,13 @@ def test_the_directory_issues_a_constant_number_of_queries(client):
             membership.organisation.activity_fields.add(field)
             membership.organisation.active_municipalities.add(membership.organisation.municipality)
 
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
-            response = client.get(reverse("members:directory"), {"q": "てすと"})
+    def directory():
+        response = client.get(reverse("members:directory"), {"q": "てすと"})
         assert response.status_code == 200
-        return len(ctx.captured_queries)
 
-    make(10)
-    with_10 = count()
-    make(40)  # the page shows 50; more rows than a page only adds pages
-    with_50 = count()
-    make(150)
-    with_200 = count()
-
-    assert with_10 == with_50 == with_200
+    assert_constant_queries(directory, make, small=10, large=50)  # the page shows 50
+    # More rows than a page only adds pages.
+    assert_constant_queries(directory, make, small=0, large=150)
 
 
 def test_the_directory_search_does_not_match_what_an_organisation_keeps_private(client):

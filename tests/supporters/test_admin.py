@@ -6,8 +6,6 @@ import pytest
 import tablib
 from django.contrib.admin.sites import site
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,6 +20,7 @@ from supporters.models import (
     SupporterNotice,
 )
 from supporters.resources import SupporterResource
+from tests.conftest import assert_constant_queries
 from tests.factories import MunicipalityFactory, SupporterFactory, UserFactory
 
 from .factories import (
@@ -71,14 +70,6 @@ def _make_rows(model_name, count):
         SchoolDistrictFactory.create_batch(count - 1, municipality=town)
 
 
-def _changelist_queries(client, model_name):
-    url = reverse(f"admin:supporters_{model_name}_changelist")
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 @pytest.mark.parametrize(
     "model_name",
     [
@@ -92,34 +83,33 @@ def _changelist_queries(client, model_name):
     ],
 )
 def test_changelist_queries_are_constant_for_10_and_200_rows(client, secretariat, model_name):
-    _make_rows(model_name, 10)
-    with_10 = _changelist_queries(client, model_name)
+    url = reverse(f"admin:supporters_{model_name}_changelist")
 
-    _make_rows(model_name, 190)
-    with_200 = _changelist_queries(client, model_name)
+    def changelist():
+        assert client.get(url).status_code == 200
 
-    assert with_10 == with_200
+    assert_constant_queries(changelist, lambda n: _make_rows(model_name, n))
 
 
 def test_supporter_export_is_logged_and_constant_in_queries(client, secretariat):
+    every_field = {f"supporterresource_{n}": "on" for n in SupporterResource.fields}
+
     def export():
-        with CaptureQueriesContext(connection) as ctx:
-            every_field = {f"supporterresource_{n}": "on" for n in SupporterResource.fields}
-            response = client.post(
-                reverse("admin:supporters_supporter_export"),
-                {"format": "0", "resource": "0", **every_field},
-            )
+        response = client.post(
+            reverse("admin:supporters_supporter_export"),
+            {"format": "0", "resource": "0", **every_field},
+        )
         assert response.status_code == 200
-        return len(ctx.captured_queries), response
+        return response
 
     district = SchoolDistrictFactory()
     town, text = district.municipality, consent()
-    SupporterFactory.create_batch(10, municipality=town, district=district, consent_text=text)
-    with_10, _ = export()
-    SupporterFactory.create_batch(190, municipality=town, district=district, consent_text=text)
-    with_200, response = export()
 
-    assert with_10 == with_200
+    def add_supporters(n):
+        SupporterFactory.create_batch(n, municipality=town, district=district, consent_text=text)
+
+    _, response = assert_constant_queries(export, add_supporters)
+
     log = ExportLog.objects.filter(model_label="supporters.Supporter").order_by("-pk").first()
     assert log.user == secretariat and log.row_count == 200
     assert "氏名" in response.content.decode("utf-8-sig")
@@ -533,39 +523,33 @@ def test_status_cannot_be_edited_in_the_form(client, secretariat):
 
 def test_attendance_page_queries_do_not_grow_with_signups(client, secretariat):
     session = past_session(capacity=1000)
+    url = reverse("admin:supporters_trainingsession_attendance", args=[session.pk])
 
-    def queries():
-        url = reverse("admin:supporters_trainingsession_attendance", args=[session.pk])
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx.captured_queries)
+    def attendance_page():
+        assert client.get(url).status_code == 200
 
-    regs = RegistrationFactory.create_batch(10, session=session)
-    services.session_attendance_record(
-        session=session, registration_ids=[r.pk for r in regs[:5]], walk_ins=[], actor=None
-    )
-    with_10 = queries()
-    regs = RegistrationFactory.create_batch(190, session=session)
-    services.session_attendance_record(
-        session=session, registration_ids=[r.pk for r in regs[:95]], walk_ins=[], actor=None
-    )
-    services.certificates_issue(session=session, actor=None)
+    def add_signups(n):  # half of them attended and got their certificates
+        regs = RegistrationFactory.create_batch(n, session=session)
+        services.session_attendance_record(
+            session=session,
+            registration_ids=[r.pk for r in regs[: n // 2]],
+            walk_ins=[],
+            actor=None,
+        )
+        services.certificates_issue(session=session, actor=None)
 
-    assert queries() == with_10
+    assert_constant_queries(attendance_page, add_signups)
 
 
 def test_dashboard_queries_do_not_grow_with_data(client, secretariat):
-    def queries():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("admin:supporters_dashboard")).status_code == 200
-        return len(ctx.captured_queries)
+    def dashboard():
+        assert client.get(reverse("admin:supporters_dashboard")).status_code == 200
 
-    _make_rows("supporter", 10)
-    with_10 = queries()
-    _make_rows("supporter", 200)
-    _make_rows("trainingsession", 50)
+    def add_data(n):
+        _make_rows("supporter", n)
+        _make_rows("trainingsession", n // 4)
 
-    assert queries() == with_10
+    assert_constant_queries(dashboard, add_data)
 
 
 def test_supporter_page_shows_training_history_with_certificate(client, secretariat):
