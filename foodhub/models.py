@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.japanese import fold, format_date
+from core.querysets import InForceQuerySet
 
 KG = {"max_digits": 10, "decimal_places": 2}
 
@@ -296,6 +297,14 @@ class Recipient(models.Model):
             raise ValidationError({"name": _("Enter the name.")})
 
 
+class LiabilityConsentQuerySet(InForceQuerySet):
+    """A consent is in force from the day it is agreed until the day it is withdrawn (that day
+    no longer)."""
+
+    start_field = "agreed_on"
+    end_field = "withdrawn_on"
+
+
 class LiabilityConsent(models.Model):
     """A recipient's recorded agreement to the donors' liability exemption (SPEC §5).
 
@@ -319,6 +328,7 @@ class LiabilityConsent(models.Model):
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     history = HistoricalRecords()
+    objects = LiabilityConsentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("liability exemption consent")

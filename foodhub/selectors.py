@@ -55,9 +55,8 @@ def recipient_list_for_user(user):
 def recipient_list_with_consent(user, *, on_date: datetime.date):
     """Recipients with `consent_on`: the date of the consent in force on `on_date`, or None."""
     in_force = (
-        LiabilityConsent.objects.filter(recipient=OuterRef("pk"), agreed_on__lte=on_date)
-        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on_date))
-        .order_by("-agreed_on")
+        LiabilityConsent.objects.filter(recipient=OuterRef("pk"))
+        .in_force(on_date)
         .values("agreed_on")[:1]
     )
     return recipient_list_for_user(user).annotate(consent_on=Subquery(in_force))

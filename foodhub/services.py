@@ -14,7 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -110,12 +110,7 @@ def best_before_passed(lot, on_date) -> bool:
 
 
 def consent_in_force(*, recipient: Recipient, on_date) -> LiabilityConsent | None:
-    return (
-        recipient.consents.filter(agreed_on__lte=on_date)
-        .filter(Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on_date))
-        .order_by("-agreed_on", "-pk")
-        .first()
-    )
+    return recipient.consents.in_force_on(on_date)
 
 
 def _not_in_future(value, field):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.japanese import fold
+from core.querysets import InForceQuerySet
 
 
 class OrganisationType(models.TextChoices):
@@ -73,10 +74,11 @@ REGISTER_ENTRY_FIELDS = (
 )
 
 
-class RuleSetQuerySet(models.QuerySet):
-    def in_force_on(self, day):
-        """The version in force on `day` (latest effective date not after it), or None."""
-        return self.filter(effective_from__lte=day).order_by("-effective_from", "-version").first()
+class RuleSetQuerySet(InForceQuerySet):
+    """`in_force_on(day)`: the version in force on `day` (latest effective date not after it)."""
+
+    start_field = "effective_from"
+    tie_breakers = ("-version",)
 
 
 class RuleSet(models.Model):

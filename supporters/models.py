@@ -14,6 +14,13 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.japanese import fold
+from core.querysets import InForceQuerySet
+
+
+class ValidFromQuerySet(InForceQuerySet):
+    """Rule sets and consent texts: in force from `valid_from`, until a newer one starts."""
+
+    start_field = "valid_from"
 
 
 class SupporterRuleSet(models.Model):
@@ -31,6 +38,7 @@ class SupporterRuleSet(models.Model):
         _("sign-ups allowed per hour from one address"),
     )
     history = HistoricalRecords()
+    objects = ValidFromQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("supporter rule set")
@@ -58,6 +66,7 @@ class ConsentText(models.Model):
     body = models.TextField(_("text"))
     valid_from = models.DateField(_("valid from"))
     history = HistoricalRecords()
+    objects = ValidFromQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("consent text")

@@ -26,7 +26,7 @@ from .models import (
 def rules_in_force_or_none(on: datetime.date | None = None) -> SupporterRuleSet | None:
     """The newest rule set valid on `on` (today by default); None if only later ones exist."""
     on = on or timezone.localdate()
-    return SupporterRuleSet.objects.filter(valid_from__lte=on).order_by("-valid_from").first()
+    return SupporterRuleSet.objects.in_force_on(on)
 
 
 def rules_in_force(on: datetime.date | None = None) -> SupporterRuleSet:
@@ -38,7 +38,7 @@ def rules_in_force(on: datetime.date | None = None) -> SupporterRuleSet:
 
 def consent_text_current(on: datetime.date | None = None) -> ConsentText:
     on = on or timezone.localdate()
-    text = ConsentText.objects.filter(valid_from__lte=on).order_by("-valid_from", "-pk").first()
+    text = ConsentText.objects.in_force_on(on)
     if text is None:
         raise ConsentText.DoesNotExist(_("No consent text is in force."))
     return text
