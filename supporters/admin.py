@@ -5,7 +5,7 @@ import uuid
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import BooleanField, Case, Count, Q, Value, When
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -488,18 +488,9 @@ class RefresherDueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "due":
-            cutoff = _refresher_cutoff_today()
-            if cutoff is None:
-                return queryset.none()
-            return queryset.filter(status=Supporter.Status.ACTIVE, refresher_basis__lte=cutoff)
+            # SupporterAdmin.get_queryset annotated `refresher_due` (selectors.with_refresher_due).
+            return queryset.filter(refresher_due=True)
         return queryset
-
-
-def _refresher_cutoff_today():
-    """None when no rule set is in force yet (only a future one): nobody is due then."""
-    today = timezone.localdate()
-    rules = selectors.rules_in_force_or_none(today)
-    return selectors.refresher_due_cutoff(today, rules) if rules is not None else None
 
 
 class AttendanceInline(admin.TabularInline):
@@ -560,21 +551,7 @@ class SupporterAdmin(FoldedSearchMixin, ImportMixin, SupportersModelAdmin):
     inlines = [AttendanceInline]
 
     def get_queryset(self, request):
-        cutoff = _refresher_cutoff_today()
-        queryset = selectors.with_refresher_basis(super().get_queryset(request))
-        if cutoff is None:
-            return queryset.annotate(refresher_due=Value(False, output_field=BooleanField()))
-        return queryset.annotate(
-            refresher_due=Case(
-                When(
-                    status=Supporter.Status.ACTIVE,
-                    refresher_basis__lte=cutoff,
-                    then=Value(True),
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        return selectors.with_refresher_due(super().get_queryset(request))
 
     def has_change_permission(self, request, obj=None):
         # An erased record is read-only: nothing is left to correct, and the service refuses.

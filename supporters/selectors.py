@@ -3,7 +3,7 @@
 import calendar
 import datetime
 
-from django.db.models import Count, Q, Sum, Value
+from django.db.models import BooleanField, Case, Count, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Replace, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,11 +119,34 @@ def with_refresher_basis(queryset):
     return queryset.annotate(refresher_basis=Coalesce("last_trained_on", "registered_on"))
 
 
+def _refresher_due_by(day: datetime.date, rules: SupporterRuleSet) -> Q:
+    """The one definition of "refresher due": an active supporter whose refresher falls due on
+    or before `day`. For a queryset annotated by with_refresher_basis."""
+    return Q(status=Supporter.Status.ACTIVE, refresher_basis__lte=refresher_due_cutoff(day, rules))
+
+
+def with_refresher_due(queryset, on: datetime.date | None = None):
+    """Annotate `refresher_basis` and `refresher_due` (is the refresher due on `on`, today by
+    default). Nobody is due while no rule set is in force yet (only a future one)."""
+    on = on or timezone.localdate()
+    rules = rules_in_force_or_none(on)
+    queryset = with_refresher_basis(queryset)
+    if rules is None:
+        return queryset.annotate(refresher_due=Value(False, output_field=BooleanField()))
+    return queryset.annotate(
+        refresher_due=Case(
+            When(_refresher_due_by(on, rules), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
 def supporters_refresher_due(on: datetime.date | None = None, rules=None):
     on = on or timezone.localdate()
     rules = rules or rules_in_force(on)
     return with_refresher_basis(supporter_list_for_secretariat()).filter(
-        status=Supporter.Status.ACTIVE, refresher_basis__lte=refresher_due_cutoff(on, rules)
+        _refresher_due_by(on, rules)
     )
 
 
@@ -132,10 +155,7 @@ def supporters_for_refresher_reminder(on: datetime.date, rules: SupporterRuleSet
     window_end = on + datetime.timedelta(days=rules.refresher_reminder_days)
     return (
         with_refresher_basis(Supporter.objects.all())
-        .filter(
-            status=Supporter.Status.ACTIVE,
-            refresher_basis__lte=refresher_due_cutoff(window_end, rules),
-        )
+        .filter(_refresher_due_by(window_end, rules))
         .exclude(email="")
         .select_related("municipality")
         .order_by("pk")
