@@ -74,7 +74,7 @@ def test_only_public_bodies_and_welfare_councils_are_registered_directly(staff):
     )
 
     assert membership.tier == Membership.Tier.GENERAL
-    with pytest.raises(ValidationError, match="入会申込"):
+    with pytest.raises(ValidationError, match="直接登録できるのは行政機関と社会福祉協議会のみです"):
         services.membership_register_directly(
             organisation=npo, started_on=datetime.date(2025, 4, 1), actor=staff
         )
@@ -105,7 +105,7 @@ def test_approval_creates_organisation_and_membership_and_tells_the_applicant(
 def test_approval_needs_the_whole_checklist(staff):
     application = ApplicationFactory(checked_no_antisocial=False)
 
-    with pytest.raises(ValidationError, match="チェックリスト"):
+    with pytest.raises(ValidationError, match="先にチェックリスト"):
         services.application_approve(application=application, actor=staff)
     assert not Membership.objects.exists()
 
@@ -114,7 +114,7 @@ def test_an_application_is_decided_once(staff):
     application = ApplicationFactory()
     services.application_approve(application=application, actor=staff)
 
-    with pytest.raises(ValidationError, match="既に"):
+    with pytest.raises(ValidationError, match="この申込みは既に決定済みです"):
         services.application_reject(application=application, actor=staff, reason="重複")
 
 
@@ -141,7 +141,7 @@ def test_an_expelled_organisation_is_barred_until_three_years_after_expulsion(st
         organisation=organisation, is_reapplication=True, reapplication_reasons="体制を改めました。"
     )
 
-    with pytest.raises(ValidationError, match="2027年6月2日"):
+    with pytest.raises(ValidationError, match="2027年6月2日 より前は再入会を承認できません"):
         services.application_approve(
             application=application, actor=staff, on=datetime.date(2027, 6, 1)
         )
@@ -171,7 +171,9 @@ def test_an_unlinked_application_with_a_registered_name_must_be_linked_first(sta
     organisation = _expel_on(datetime.date(2025, 6, 1))
     application = ApplicationFactory(name=organisation.name, name_kana=organisation.name_kana)
 
-    with pytest.raises(ValidationError, match="紐付け"):
+    with pytest.raises(
+        ValidationError, match="既に名簿にあります。再入会の場合は、先に申込みをその団体に紐付けて"
+    ):
         services.application_approve(application=application, actor=staff)
 
 
@@ -191,7 +193,7 @@ def test_a_withdrawal_notice_applied_strikes_the_member_off(staff):
     assert membership.ended_on == datetime.date(2026, 3, 31)
     assert membership.end_reason == Membership.EndReason.WITHDRAWN
     assert membership.end_note == "活動終了のため"
-    with pytest.raises(ValidationError, match="処理済み"):
+    with pytest.raises(ValidationError, match="この届出は既に処理済みです"):
         services.notice_apply(notice=notice, actor=staff)
 
 
@@ -201,7 +203,7 @@ def test_a_second_pending_notice_of_the_same_kind_is_refused(staff):
         organisation=membership.organisation, kind="change", changes={"phone": "1"}, actor=None
     )
 
-    with pytest.raises(ValidationError, match="確認待ち"):
+    with pytest.raises(ValidationError, match="同じ種類の届出が既に事務局の確認待ちです"):
         services.notice_submit(
             organisation=membership.organisation, kind="change", changes={"phone": "2"}, actor=None
         )
@@ -227,7 +229,7 @@ def test_a_declined_notice_needs_a_reason_and_changes_nothing(staff):
 def test_a_steering_member_cannot_file_a_withdrawal_notice(staff):
     membership = SteeringMembershipFactory()
 
-    with pytest.raises(ValidationError, match="決議"):
+    with pytest.raises(ValidationError, match="プラットフォーム会議の決議によります"):
         services.notice_submit(
             organisation=membership.organisation, kind="withdrawal", reason="x", actor=None
         )
@@ -275,6 +277,6 @@ def test_a_withdrawal_is_applied_from_its_date_not_the_day_before(staff):
         actor=None,
     )
 
-    with pytest.raises(ValidationError, match="以降に反映"):
+    with pytest.raises(ValidationError, match="退会届は退会日"):
         services.notice_apply(notice=notice, actor=staff)
     assert Membership.objects.active().filter(pk=membership.pk).exists()
