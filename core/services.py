@@ -4,29 +4,19 @@ import logging
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from .japanese import format_date
 from .models import GeneratedDocument
 from .pdf import render_pdf
-from .selectors import platform_counts
 
 logger = logging.getLogger(__name__)
 
-_TEMPLATES = {
-    GeneratedDocument.Kind.PLATFORM_SUMMARY: "core/pdf/platform_summary.html",
-}
+# Document kind -> PDF template. Filled by the app that owns the kind (reports.apps), so core
+# can render and re-render any archived document without importing that app.
+_TEMPLATES: dict[str, str] = {}
 
 
-def platform_summary_create(*, actor) -> GeneratedDocument:
-    """Snapshot today's platform figures into a document waiting to be rendered."""
-    as_of = timezone.localdate()
-    return GeneratedDocument.objects.create(
-        kind=GeneratedDocument.Kind.PLATFORM_SUMMARY,
-        title=_("Platform summary %(date)s") % {"date": format_date(as_of)},
-        snapshot={"as_of": as_of.isoformat(), **platform_counts()},
-        created_by=actor,
-    )
+def register_document_template(kind: str, template_name: str) -> None:
+    _TEMPLATES[kind] = template_name
 
 
 def document_render(*, document: GeneratedDocument) -> GeneratedDocument:

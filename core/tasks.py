@@ -1,7 +1,7 @@
 from celery import shared_task
 
 from .models import GeneratedDocument
-from .services import document_render, platform_summary_create
+from .services import document_render
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
@@ -10,11 +10,3 @@ def document_render_task(document_id: int) -> str:
     if document.status != GeneratedDocument.Status.RENDERED:
         document_render(document=document)
     return document.status
-
-
-@shared_task
-def platform_summary_monthly_task() -> int:
-    """Archive the platform summary on the 1st of each month (schedule: django-celery-beat)."""
-    document = platform_summary_create(actor=None)
-    document_render(document=document)
-    return document.pk

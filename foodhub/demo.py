@@ -95,6 +95,23 @@ HOUSEHOLDS = [
 ]
 
 
+SITES = [
+    ("ロジ拠点（鳥取市）", Site.Kind.LOGISTICS_HUB, "鳥取市", 5000),
+    ("ハブ拠点 八頭町", Site.Kind.TOWN_HUB, "八頭町", 800),
+    ("ハブ拠点 智頭町", Site.Kind.TOWN_HUB, "智頭町", 500),
+    ("ハブ拠点 香美町", Site.Kind.TOWN_HUB, "香美町", 500),
+]
+
+
+def load(municipalities: dict) -> None:
+    for name, kind, town, capacity in SITES:
+        Site.objects.update_or_create(
+            name=name,
+            defaults={"kind": kind, "municipality": municipalities[town], "capacity_kg": capacity},
+        )
+    load_reference_data(municipalities)
+
+
 def load_reference_data(municipalities: dict) -> None:
     for site in Site.objects.all():
         for kind, days in ZONE_WARNING_DAYS.items():

@@ -11,4 +11,6 @@ urlpatterns = [
     path("foodhub/", include("foodhub.urls")),
     path("supporters/", include("supporters.urls")),
     path("members/", include("members.urls")),
+    path("council/", include("council.urls")),
+    path("reports/", include("reports.urls")),
 ]

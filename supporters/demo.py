@@ -1,4 +1,4 @@
-"""Demo data for the supporter scheme, loaded by core's load_demo_data (idempotent).
+"""Demo data for the supporter scheme, loaded by `manage.py load_demo_data` (idempotent).
 
 Trainings and つながりミーティング of FY2023 are the real figures from seed 001 (表4-4, 表4-5),
 recorded as head counts without names. School district names are PLACEHOLDERS: the 17 real
@@ -55,7 +55,24 @@ def _at(day: str, hour: int) -> datetime.datetime:
     )
 
 
+# Clearly fictional sample supporters: name, kana, municipality.
+SAMPLE_SUPPORTERS = [
+    ("（サンプル）因幡 花子", "いなば はなこ", "鳥取市"),
+    ("（サンプル）千代川 太郎", "せんだいがわ たろう", "鳥取市"),
+    ("（サンプル）湯村 さくら", "ゆむら さくら", "新温泉町"),
+]
+
+
 def load(municipalities: dict[str, Municipality]) -> None:
+    for name, kana, town in SAMPLE_SUPPORTERS:
+        Supporter.objects.get_or_create(
+            full_name=name,
+            defaults={
+                "full_name_kana": kana,
+                "municipality": municipalities[town],
+                "registered_on": datetime.date(2025, 10, 1),
+            },
+        )
     tottori = municipalities["鳥取市"]
     districts = []
     for n in range(1, TOTTORI_DISTRICTS + 1):

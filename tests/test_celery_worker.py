@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db import connection
 
 from core.models import GeneratedDocument
-from core.services import platform_summary_create
 from core.tasks import document_render_task
 from kirin_pf.celery import app as celery_app
+from reports.services import platform_summary_create
 
 ROOT = Path(__file__).resolve().parent.parent
 

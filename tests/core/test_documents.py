@@ -3,7 +3,8 @@ from django.urls import reverse
 
 from core import roles
 from core.models import GeneratedDocument
-from core.services import document_rerender, platform_summary_create
+from core.services import document_rerender
+from reports.services import platform_summary_create
 from tests.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core import periods
 from core.models import Notification
-from core.selectors import platform_counts
+from reports.selectors import platform_counts
 from supporters import selectors, services
 from supporters.models import (
     Attendance,

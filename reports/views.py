@@ -1,22 +1,23 @@
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse
-from django.shortcuts import redirect
 
-from .pdf import JapaneseFontMissing
-from .services import document_render, platform_summary_create
+from core.pdf import JapaneseFontMissing, font_missing_response
+from core.services import document_render
+
+from .services import platform_summary_create
 
 
 def platform_summary_pdf(request):
-    """Snapshot and print the platform summary now (coordinators and the secretariat)."""
+    """Snapshot and print the platform summary now (coordinators and the secretariat).
+
+    Served inside the admin (kirin_pf/admin_site.py wraps it in admin_view)."""
     if not request.user.has_perm("core.print_platform_summary"):
         raise PermissionDenied
     document = platform_summary_create(actor=request.user)
     try:
         document_render(document=document)
     except JapaneseFontMissing as exc:
-        messages.error(request, str(exc))
-        return redirect("admin:index")
+        return font_missing_response(exc)
     return FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",

@@ -1,0 +1,62 @@
+"""Demo data of core: the area's seven municipalities and the secretariat's demo login."""
+
+from decimal import Decimal
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+
+from . import roles
+from .models import Municipality, User
+
+# SPEC §1 (令和2年国勢調査): name, kana, prefecture, population, households, 65+ %, 地域食堂.
+MUNICIPALITIES = [
+    ("鳥取市", "とっとりし", "鳥取県", 188465, 77029, "29.7", 46),
+    ("岩美町", "いわみちょう", "鳥取県", 10799, 3926, "37.5", 1),
+    ("八頭町", "やずちょう", "鳥取県", 15937, 5326, "36.3", 4),
+    ("智頭町", "ちづちょう", "鳥取県", 6427, 2400, "43.6", 2),
+    ("若桜町", "わかさちょう", "鳥取県", 2864, 1182, "48.7", 2),
+    ("新温泉町", "しんおんせんちょう", "兵庫県", 13318, 4929, "41.1", 2),
+    ("香美町", "かみちょう", "兵庫県", 16064, 5912, "40.7", 3),
+]
+
+DEMO_EMAIL = "demo@kirin-pf.example"
+DEMO_PASSWORD = "kirin-demo-2026"
+
+
+def load() -> dict[str, Municipality]:
+    """The seven municipalities by name (every other app's demo places its records in them)."""
+    municipalities = {}
+    for order, (name, kana, pref, pop, households, aged, cafeterias) in enumerate(MUNICIPALITIES):
+        municipalities[name], _ = Municipality.objects.update_or_create(
+            prefecture=pref,
+            name=name,
+            defaults={
+                "name_kana": kana,
+                "population": pop,
+                "households": households,
+                "aged_65_plus_percent": Decimal(aged),
+                "community_cafeterias": cafeterias,
+                "display_order": order,
+            },
+        )
+    return municipalities
+
+
+def load_demo_user() -> User:
+    user, created = User.objects.get_or_create(
+        username="demo",
+        defaults={
+            "email": DEMO_EMAIL,
+            "is_staff": True,
+            "last_name": "事務局",
+            "first_name": "デモ",
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    user.groups.add(Group.objects.get(name=roles.SECRETARIAT))
+    EmailAddress.objects.get_or_create(
+        user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True}
+    )
+    return user
