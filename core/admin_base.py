@@ -53,3 +53,51 @@ def apply_to_each(modeladmin, request, records, action, *, about=str, level=mess
         except ValidationError as exc:
             report_refusal(modeladmin, request, exc, about=about(record), level=level)
     return done
+
+
+class _ServiceRefused(Exception):
+    def __init__(self, error: ValidationError):
+        super().__init__(error)
+        self.error = error
+
+
+class ServiceModelAdmin(DomainModelAdmin):
+    """The admin's own form saves through a service: `service_save(request, obj, form, change)`
+    writes `obj` (the form's unsaved instance) by calling the app's service, which validates,
+    writes atomically and labels the history row (core.audit).
+
+    A refusal (ValidationError) rolls the whole save back and shows the form again, as posted,
+    with the refusal as a form error. Inlines are the admin's own business (`save_formset`).
+    """
+
+    def service_save(self, request, obj, form, change) -> None:
+        raise NotImplementedError(f"{type(self).__name__} must define service_save()")
+
+    def save_model(self, request, obj, form, change):
+        try:
+            self.service_save(request, obj, form, change)
+        except ValidationError as exc:
+            raise _ServiceRefused(exc) from exc
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _ServiceRefused as refused:
+            # The first pass rolled back; the second validates the same POST with the refusal
+            # added to the form, so the page comes back with the user's input and the reason.
+            request._service_refusal = refused.error
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned_data = super().clean()
+                self.add_error(None, refusal.messages)
+                return cleaned_data
+
+        return RefusedForm

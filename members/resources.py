@@ -9,6 +9,7 @@ from core.exports import SafeModelResource
 from core.japanese import fold, parse_date
 from core.models import Municipality
 
+from . import services
 from .models import Membership, Organisation, OrganisationType
 from .selectors import membership_history_for_export
 
@@ -96,6 +97,7 @@ class RegisterImportResource(SafeModelResource):
             raise ValidationError(
                 _("Columns missing from the file: %(columns)s") % {"columns": "、".join(missing)}
             )
+        self._actor = kwargs.get("user")
         self._seen = set()
         self._municipalities = {m.name: m for m in Municipality.objects.all()}
 
@@ -154,7 +156,11 @@ class RegisterImportResource(SafeModelResource):
         if errors:
             raise ValidationError(errors)
 
-    def after_save_instance(self, instance, row, **kwargs):
-        Membership.objects.create(
-            organisation=instance, tier=instance.import_tier, started_on=instance.import_started_on
+    def do_instance_save(self, instance, is_create):
+        # The organisation and its membership are written by the service, as one entry.
+        services.register_entry_import(
+            organisation=instance,
+            tier=instance.import_tier,
+            started_on=instance.import_started_on,
+            actor=self._actor,
         )

@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin_base import DomainModelAdmin, report_refusal
+from core.admin_base import ServiceModelAdmin, report_refusal
 from core.japanese import fold, format_date
 from core.pdf import pdf_response
 
@@ -20,7 +20,7 @@ from ._common import URL_FIELDS
 
 
 @admin.register(Application)
-class ApplicationAdmin(DomainModelAdmin):
+class ApplicationAdmin(ServiceModelAdmin):
     formfield_overrides = URL_FIELDS
     list_display = (
         "reference",
@@ -135,6 +135,9 @@ class ApplicationAdmin(DomainModelAdmin):
             _("Expelled: cannot be approved before %(date)s (要領第5条2).")
             % {"date": format_date(allowed_from)},
         )
+
+    def service_save(self, request, obj, form, change):
+        services.application_review_save(application=obj, actor=request.user)
 
     def response_change(self, request, obj):
         decision = None

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.admin_base import DomainModelAdmin, report_refusal
+from core.admin_base import DomainModelAdmin, ServiceModelAdmin, report_refusal
 from core.pdf import pdf_response
 
 from .. import selectors, services
@@ -140,7 +140,7 @@ class MeetingForm(forms.ModelForm):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(DomainModelAdmin):
+class MeetingAdmin(ServiceModelAdmin):
     form = MeetingForm
     list_display = ("title", "kind", "held_on", "rule_set", "chair", "notice_sent_at")
     list_select_related = ("rule_set", "chair")
@@ -194,33 +194,24 @@ class MeetingAdmin(DomainModelAdmin):
             _("Minutes (PDF)"),
         )
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, obj, form, change):
+        details = {name: getattr(obj, name) for name in services.MEETING_EDITABLE_FIELDS}
         if not change:
             created = services.meeting_create(
-                title=obj.title,
-                held_on=obj.held_on,
-                kind=obj.kind,
-                place=obj.place,
-                actor=request.user,
+                held_on=obj.held_on, kind=obj.kind, actor=request.user, **details
             )
             obj.pk = created.pk
             obj.rule_set = created.rule_set
             obj.created_at = created.created_at
-            Meeting.objects.filter(pk=obj.pk).update(
-                reply_by=obj.reply_by,
-                reminder_days=obj.reminder_days,
-                guests=obj.guests,
-                minutes_note=obj.minutes_note,
-            )
             return
         chair_changed = "chair" in form.changed_data
-        chair = obj.chair
-        obj.save(
-            update_fields=["title", "place", "reply_by", "reminder_days", "guests", "minutes_note"]
-        )
+        services.meeting_update(meeting=obj, actor=request.user, **details)
         if chair_changed:
+            # The chair is a decision of its own (規約第10条2): refused, the rest stays saved.
             try:
-                services.meeting_choose_chair(meeting=obj, organisation=chair, actor=request.user)
+                services.meeting_choose_chair(
+                    meeting=obj, organisation=obj.chair, actor=request.user
+                )
             except ValidationError as exc:
                 report_refusal(self, request, exc)
 
@@ -305,7 +296,7 @@ class VoteInline(admin.TabularInline):
 
 
 @admin.register(AgendaItem)
-class AgendaItemAdmin(DomainModelAdmin):
+class AgendaItemAdmin(ServiceModelAdmin):
     list_display = ("__str__", "kind", "subject", "outcome", "explanation")
     list_select_related = ("meeting", "subject")
     list_filter = ("kind", "outcome")
@@ -357,9 +348,14 @@ class AgendaItemAdmin(DomainModelAdmin):
             rows.append(str(rule_set))
         return ", ".join(rows) or "—"
 
-    def save_model(self, request, obj, form, change):
-        if obj.outcome == AgendaItem.Outcome.PENDING:
-            obj.save(update_fields=["title", "description", "consent_received_on"])
+    def service_save(self, request, obj, form, change):
+        services.agenda_item_update(
+            item=obj,
+            title=obj.title,
+            description=obj.description,
+            consent_received_on=obj.consent_received_on,
+            actor=request.user,
+        )
 
     def save_formset(self, request, form, formset, change):
         _formset_handled(formset)

@@ -2,8 +2,9 @@
 
 from django.contrib import admin
 
-from core.admin_base import DomainModelAdmin
+from core.admin_base import ServiceModelAdmin
 
+from .. import services
 from ..models import Prospect, TrialParticipation
 
 
@@ -13,7 +14,7 @@ class TrialParticipationInline(admin.TabularInline):
 
 
 @admin.register(Prospect)
-class ProspectAdmin(DomainModelAdmin):
+class ProspectAdmin(ServiceModelAdmin):
     list_display = (
         "name",
         "organisation_type",
@@ -29,3 +30,6 @@ class ProspectAdmin(DomainModelAdmin):
     autocomplete_fields = ("introduced_by",)
     readonly_fields = ("created_at",)
     inlines = [TrialParticipationInline]
+
+    def service_save(self, request, obj, form, change):
+        services.prospect_save(prospect=obj, actor=request.user)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 
-from core.admin_base import DomainModelAdmin, apply_to_each, report_refusal
+from core.admin_base import DomainModelAdmin, ServiceModelAdmin, apply_to_each, report_refusal
 from core.japanese import format_date
 
 from .. import selectors, services
@@ -121,7 +121,7 @@ class CurrentTierFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportMixin, DomainModelAdmin):
+class OrganisationAdmin(ImportMixin, ServiceModelAdmin):
     form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
     formfield_overrides = URL_FIELDS
@@ -213,6 +213,9 @@ class OrganisationAdmin(ImportMixin, DomainModelAdmin):
                 % {"date": format_date(allowed_from)}
             )
         return " / ".join(str(p) for p in parts if p) or "—"
+
+    def service_save(self, request, obj, form, change):
+        services.organisation_save(organisation=obj, actor=request.user)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not ContactEvent:

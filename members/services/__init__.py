@@ -8,6 +8,7 @@ Split by sub-domain; the rest of the code imports from here (`from members impor
 - `meetings`: meetings, agenda items, the notice, attendance, the chair and votes
 - `decisions`: deciding an item and applying its effect; new rule versions
 - `quorum`: counting quorum and votes (read-only)
+- `prospects`: organisations being invited to join
 - `reminders`: daily reminders through core.notifications.notify
 
 Shared rows are locked with select_for_update in pk order (organisation before membership,
@@ -15,18 +16,27 @@ meeting before item) so that two secretariat members acting at once cannot, for 
 approve an application or decide an item twice.
 """
 
-from .applications import application_approve, application_reject, application_submit
+from .applications import (
+    application_approve,
+    application_reject,
+    application_review_save,
+    application_submit,
+)
 from .decisions import item_decide, rule_set_adopt
 from .meetings import (
+    MEETING_EDITABLE_FIELDS,
     RULE_VALUE_FIELDS,
     agenda_item_add,
+    agenda_item_update,
     attendance_record,
     meeting_choose_chair,
     meeting_create,
     meeting_send_notice,
+    meeting_update,
     vote_record,
 )
 from .notices import contact_invite, notice_apply, notice_decline, notice_submit
+from .prospects import prospect_save
 from .quorum import Quorum, Tally, item_tally, item_voters, meeting_quorum
 from .register import (
     CHANGEABLE_FIELDS,
@@ -34,6 +44,8 @@ from .register import (
     contact_record,
     membership_register_directly,
     membership_withdraw,
+    organisation_save,
+    register_entry_import,
 )
 from .reminders import (
     applications_waiting_remind,
@@ -44,13 +56,16 @@ from .reminders import (
 
 __all__ = [
     "CHANGEABLE_FIELDS",
+    "MEETING_EDITABLE_FIELDS",
     "ORGANISATION_FIELDS",
     "RULE_VALUE_FIELDS",
     "Quorum",
     "Tally",
     "agenda_item_add",
+    "agenda_item_update",
     "application_approve",
     "application_reject",
+    "application_review_save",
     "application_submit",
     "applications_waiting_remind",
     "attendance_record",
@@ -63,13 +78,17 @@ __all__ = [
     "meeting_create",
     "meeting_quorum",
     "meeting_send_notice",
+    "meeting_update",
     "membership_register_directly",
     "membership_withdraw",
     "no_contact_reminders_send",
     "notice_apply",
     "notice_decline",
     "notice_submit",
+    "organisation_save",
     "prospect_next_step_reminders_send",
+    "prospect_save",
+    "register_entry_import",
     "rule_set_adopt",
     "vote_record",
     "written_resolution_reminders_send",

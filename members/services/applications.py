@@ -197,3 +197,24 @@ def application_reject(*, application, actor, reason, on=None) -> Application:
             context={"application": application},
         )
     return application
+
+
+def application_review_save(*, application, actor) -> Application:
+    """The secretariat's review notes on a waiting application (要領第2条3): the organisation it
+    is linked to, the checklist and the reason to be given. A decided application keeps what
+    it was decided on: nothing is written then."""
+    review_fields = [
+        "organisation",
+        "checked_activity",
+        "checked_no_antisocial",
+        "checked_is_organisation",
+        "decision_reason",
+    ]
+    with transaction.atomic():
+        locked = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
+        if locked.status != Application.Status.SUBMITTED:
+            return locked
+        for name in review_fields:
+            setattr(locked, name, getattr(application, name))
+        audit(locked, "members.application.reviewed", actor).save(update_fields=review_fields)
+    return locked

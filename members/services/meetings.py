@@ -43,12 +43,55 @@ RULE_VALUE_FIELDS = (
 )
 
 
-def meeting_create(*, title, held_on, actor, kind=Meeting.Kind.MEETING, place="") -> Meeting:
-    """A meeting applies the rule set in force on its date."""
+# What the secretariat may edit on a planned meeting; the kind and date are fixed once created
+# (the rule set follows the date), the chair has its own service (meeting_choose_chair).
+MEETING_EDITABLE_FIELDS = ("title", "place", "reply_by", "reminder_days", "guests", "minutes_note")
+
+
+def meeting_create(
+    *, title, held_on, actor, kind=Meeting.Kind.MEETING, place="", **details
+) -> Meeting:
+    """A meeting applies the rule set in force on its date. `details` are other editable
+    fields (reply_by, reminder_days, guests, minutes_note)."""
+    unknown = set(details) - set(MEETING_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"meeting_create() got unexpected fields {sorted(unknown)}")
     rule_set = rule_set_in_force(on=held_on)
-    return Meeting.objects.create(
-        title=title, held_on=held_on, kind=kind, place=place, rule_set=rule_set
+    meeting = Meeting(
+        title=title, held_on=held_on, kind=kind, place=place, rule_set=rule_set, **details
     )
+    audit(meeting, "members.meeting.created", actor).save()
+    return meeting
+
+
+def meeting_update(*, meeting, actor, **changes) -> Meeting:
+    """The secretariat edits a meeting's details (MEETING_EDITABLE_FIELDS)."""
+    unknown = set(changes) - set(MEETING_EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"meeting_update() got unexpected fields {sorted(unknown)}")
+    with transaction.atomic():
+        locked = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        audit(locked, "members.meeting.changed", actor).save(update_fields=list(changes))
+    return locked
+
+
+def agenda_item_update(*, item, actor, title, description, consent_received_on) -> AgendaItem:
+    """The secretariat edits an open item's wording and the consent date (規約第5条1). A decided
+    item keeps what it was decided on: nothing is written then."""
+    with transaction.atomic():
+        Meeting.objects.select_for_update(no_key=True).get(pk=item.meeting_id)
+        locked = AgendaItem.objects.select_for_update(no_key=True).get(pk=item.pk)
+        if locked.outcome != AgendaItem.Outcome.PENDING:
+            return locked
+        locked.title = title
+        locked.description = description
+        locked.consent_received_on = consent_received_on
+        audit(locked, "members.agendaitem.changed", actor).save(
+            update_fields=["title", "description", "consent_received_on"]
+        )
+    return locked
 
 
 def _meeting_rules_refresh(meeting) -> None:

@@ -158,3 +158,35 @@ def _check_readmission_bar(organisation, *, on) -> None:
             )
             % {"date": format_date(allowed_from)}
         )
+
+
+# --- The secretariat's own edits and the register import --------------------------------------
+
+
+def organisation_save(*, organisation, actor) -> Organisation:
+    """The secretariat creates or edits an organisation's entry in the admin (its form has
+    validated the fields). Many-to-many fields are saved by the form afterwards."""
+    created = organisation.pk is None
+    code = "members.organisation.created" if created else "members.organisation.changed"
+    with transaction.atomic():
+        if not created:
+            # Serialise with contact_record and notice_apply, which move fields of this row.
+            Organisation.objects.select_for_update().get(pk=organisation.pk)
+        audit(organisation, code, actor).save()
+    return organisation
+
+
+def register_entry_import(*, organisation, tier, started_on, actor=None) -> Membership:
+    """One row of an existing register (the admin import, all or nothing per file): a new
+    organisation and its membership as it stands, with the tier and joining date of the file."""
+    if organisation.pk is not None:
+        raise ValidationError(_("This organisation is already registered."))
+    with transaction.atomic():
+        audit(organisation, "members.organisation.imported", actor).save()
+        return _membership_create(
+            code="members.membership.imported",
+            actor=actor,
+            organisation=organisation,
+            tier=tier,
+            started_on=started_on,
+        )
