@@ -10,7 +10,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
+from core.audit import audit
 from core.notifications import notify
 from core.pdf import render_pdf
 
@@ -112,9 +114,10 @@ def registration_create(*, session_id: int, data: dict, token: uuid.UUID, actor=
             raise ValidationError(_("Sorry, this session is full."))
         try:
             with transaction.atomic():
-                registration = Registration.objects.create(
+                registration = Registration(
                     session=session, token=token, consented_at=timezone.now(), **data
                 )
+                audit(registration, "supporters.registration.created", actor).save()
         except IntegrityError as exc:
             raise ValidationError(
                 {"email": _("This e-mail address is already signed up for this session.")}
@@ -170,11 +173,12 @@ def registration_cancel(*, registration: Registration, actor) -> Registration:
     """Cancel a sign-up (the secretariat, on the person's request); the seat goes back."""
     with transaction.atomic():
         TrainingSession.objects.select_for_update(no_key=True).get(pk=registration.session_id)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = Registration.objects.select_for_update(no_key=True).get(pk=registration.pk)
         if hasattr(registration, "attendance"):
             raise ValidationError(_("An attended sign-up cannot be cancelled."))
         if registration.status != Registration.Status.CANCELLED:
             registration.status = Registration.Status.CANCELLED
+            audit(registration, "supporters.registration.cancelled", actor)
             registration.save(update_fields=["status"])
     return registration
 
@@ -186,7 +190,7 @@ def registration_reactivate(*, registration: Registration, actor) -> Registratio
         session = TrainingSession.objects.select_for_update(no_key=True).get(
             pk=registration.session_id
         )
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration = Registration.objects.select_for_update(no_key=True).get(pk=registration.pk)
         if registration.status == Registration.Status.REGISTERED:
             return registration
         if (
@@ -200,6 +204,7 @@ def registration_reactivate(*, registration: Registration, actor) -> Registratio
         if registered.count() >= session.capacity:
             raise ValidationError(_("Sorry, this session is full."))
         registration.status = Registration.Status.REGISTERED
+        audit(registration, "supporters.registration.reactivated", actor)
         registration.save(update_fields=["status"])
     return registration
 
@@ -232,11 +237,13 @@ def training_session_save(*, session: TrainingSession, data: dict, actor) -> Tra
     }
     training_session_check({**current, **data})
     with transaction.atomic():
+        code = "supporters.training_session.created"
         if session.pk is not None:
             session = TrainingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
+            code = "supporters.training_session.corrected"
         for name, value in data.items():
             setattr(session, name, value)
-        session.save()
+        audit(session, code, actor).save()
     return session
 
 
@@ -249,22 +256,24 @@ def tsunagari_meeting_save(*, meeting: TsunagariMeeting, data: dict, actor) -> T
         }
     )
     with transaction.atomic():
+        code = "supporters.tsunagari_meeting.created"
         if meeting.pk is not None:
             meeting = TsunagariMeeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
+            code = "supporters.tsunagari_meeting.corrected"
         for name, value in data.items():
             setattr(meeting, name, value)
-        meeting.save()
+        audit(meeting, code, actor).save()
     return meeting
 
 
 # --- Attendance, certificates, badges -----------------------------------------------------------
 
 
-def _supporter_from_registration(registration: Registration, *, on: datetime.date) -> Supporter:
+def _supporter_from_registration(registration: Registration, *, on: datetime.date, actor):
     supporter = selectors.supporter_match_for_registration(registration)
     if supporter is not None:
         return supporter
-    return Supporter.objects.create(
+    supporter = Supporter(
         full_name=registration.full_name,
         full_name_kana=registration.full_name_kana,
         email=registration.email,
@@ -278,6 +287,95 @@ def _supporter_from_registration(registration: Registration, *, on: datetime.dat
         consented_at=registration.consented_at,
         registered_on=on,
     )
+    audit(supporter, "supporters.supporter.registered_at_training", actor).save()
+    return supporter
+
+
+def _attendance_check(session: TrainingSession, walk_ins: list[dict]) -> datetime.date:
+    """Everything session_attendance_record refuses before it locks; returns the session's day."""
+    held_on = timezone.localtime(session.starts_at).date()
+    if session.status == TrainingSession.Status.CANCELLED:
+        raise ValidationError(_("Attendance cannot be recorded for a cancelled session."))
+    if held_on > timezone.localdate():
+        raise ValidationError(_("Attendance can be recorded from the day of the session."))
+    for walk_in in walk_ins:
+        if not walk_in.get("consent_text"):
+            raise ValidationError(
+                _("%(name)s has not agreed to the consent text.") % {"name": walk_in["full_name"]}
+            )
+        details_check(walk_in)
+    return held_on
+
+
+def _registered_attendees(session, registration_ids, *, held_on, actor) -> list[tuple]:
+    """(supporter, registration, walk_in=False) for each signed-up attendee; a sign-up becomes
+    (or is linked to) its supporter."""
+    registrations = list(
+        session.registrations.filter(pk__in=registration_ids, status=Registration.Status.REGISTERED)
+        .select_related("supporter", "municipality", "district", "consent_text")
+        .order_by("pk")
+    )
+    if len(registrations) != len(set(registration_ids)):
+        raise ValidationError(_("Some of the selected sign-ups are not for this session."))
+    attendees = []
+    for registration in registrations:
+        supporter = _supporter_from_registration(registration, on=held_on, actor=actor)
+        if registration.supporter_id != supporter.pk:
+            registration.supporter = supporter
+            audit(registration, "supporters.registration.linked", actor)
+            registration.save(update_fields=["supporter"])
+        attendees.append((supporter, registration, False))
+    return attendees
+
+
+def _walk_in_attendees(walk_ins, *, held_on, actor) -> list[tuple]:
+    """(supporter, None, walk_in=True) for each walk-in: the supporter they already are, or a
+    new one."""
+    attendees = []
+    for walk_in in walk_ins:
+        supporter = selectors.supporter_match_for_walk_in(walk_in)
+        if supporter is None:
+            supporter = Supporter(**walk_in, consented_at=timezone.now(), registered_on=held_on)
+            audit(supporter, "supporters.supporter.registered_at_training", actor).save()
+        attendees.append((supporter, None, True))
+    return attendees
+
+
+def _attendances_create(session, attendees, *, held_on, actor) -> list[Attendance]:
+    """One attendance per supporter not yet recorded for the session, and their last training
+    moved to this one. Locks the attendees in pk order before touching their training dates."""
+    supporter_ids = sorted({s.pk for s, _r, _w in attendees})
+    locked = {
+        s.pk: s
+        for s in Supporter.objects.select_for_update(no_key=True)
+        .filter(pk__in=supporter_ids)
+        .order_by("pk")
+    }
+    already = set(
+        session.attendances.filter(supporter_id__in=supporter_ids).values_list(
+            "supporter_id", flat=True
+        )
+    )
+    created = []
+    for supporter, registration, walk_in in attendees:
+        if supporter.pk in already:
+            continue
+        already.add(supporter.pk)
+        attendance = Attendance(
+            session=session,
+            supporter=supporter,
+            registration=registration,
+            walk_in=walk_in,
+            recorded_by=actor,
+        )
+        audit(attendance, "supporters.attendance.recorded", actor).save()
+        created.append(attendance)
+        current = locked[supporter.pk]
+        if current.last_trained_on is None or current.last_trained_on < held_on:
+            current.last_trained_on = held_on
+            audit(current, "supporters.supporter.trained", actor)
+            current.save(update_fields=["last_trained_on"])
+    return created
 
 
 def session_attendance_record(
@@ -297,81 +395,20 @@ def session_attendance_record(
     constraint per session and supporter), and a form submitted twice with the same `token`
     records once.
     """
-    held_on = timezone.localtime(session.starts_at).date()
-    if session.status == TrainingSession.Status.CANCELLED:
-        raise ValidationError(_("Attendance cannot be recorded for a cancelled session."))
-    if held_on > timezone.localdate():
-        raise ValidationError(_("Attendance can be recorded from the day of the session."))
-    for walk_in in walk_ins:
-        if not walk_in.get("consent_text"):
-            raise ValidationError(
-                _("%(name)s has not agreed to the consent text.") % {"name": walk_in["full_name"]}
-            )
-        details_check(walk_in)
-
-    created = []
+    held_on = _attendance_check(session, walk_ins)
     with transaction.atomic():
         session = TrainingSession.objects.select_for_update(no_key=True).get(pk=session.pk)
         if token is not None:
             if AttendanceSubmission.objects.filter(token=token).exists():
                 return []  # this very form was already recorded (double submit)
             AttendanceSubmission.objects.create(token=token, session=session, submitted_by=actor)
-        registrations = list(
-            session.registrations.filter(
-                pk__in=registration_ids, status=Registration.Status.REGISTERED
-            )
-            .select_related("supporter", "municipality", "district", "consent_text")
-            .order_by("pk")
-        )
-        if len(registrations) != len(set(registration_ids)):
-            raise ValidationError(_("Some of the selected sign-ups are not for this session."))
-        attendees = []
-        for registration in registrations:
-            supporter = _supporter_from_registration(registration, on=held_on)
-            if registration.supporter_id != supporter.pk:
-                registration.supporter = supporter
-                registration.save(update_fields=["supporter"])
-            attendees.append((supporter, registration, False))
-        for walk_in in walk_ins:
-            supporter = selectors.supporter_match_for_walk_in(walk_in)
-            if supporter is None:
-                supporter = Supporter.objects.create(
-                    **walk_in, consented_at=timezone.now(), registered_on=held_on
-                )
-            attendees.append((supporter, None, True))
-
-        # Lock the attendees in pk order before touching their training dates.
-        supporter_ids = sorted({s.pk for s, _r, _w in attendees})
-        locked = {
-            s.pk: s
-            for s in Supporter.objects.select_for_update(no_key=True)
-            .filter(pk__in=supporter_ids)
-            .order_by("pk")
-        }
-        already = set(
-            session.attendances.filter(supporter_id__in=supporter_ids).values_list(
-                "supporter_id", flat=True
-            )
-        )
-        for supporter, registration, walk_in in attendees:
-            if supporter.pk in already:
-                continue
-            already.add(supporter.pk)
-            created.append(
-                Attendance.objects.create(
-                    session=session,
-                    supporter=supporter,
-                    registration=registration,
-                    walk_in=walk_in,
-                    recorded_by=actor,
-                )
-            )
-            current = locked[supporter.pk]
-            if current.last_trained_on is None or current.last_trained_on < held_on:
-                current.last_trained_on = held_on
-                current.save(update_fields=["last_trained_on"])
+        attendees = _registered_attendees(
+            session, registration_ids, held_on=held_on, actor=actor
+        ) + _walk_in_attendees(walk_ins, held_on=held_on, actor=actor)
+        created = _attendances_create(session, attendees, held_on=held_on, actor=actor)
         if session.status != TrainingSession.Status.HELD:
             session.status = TrainingSession.Status.HELD
+            audit(session, "supporters.training_session.held", actor)
             session.save(update_fields=["status"])
     logger.info("Attendance recorded: session=%s new=%s", session.pk, len(created))
     return created
@@ -394,7 +431,7 @@ def certificates_issue(*, session: TrainingSession, actor, on: datetime.date | N
     held_on = timezone.localtime(session.starts_at).date()
     with transaction.atomic():
         counter, _created = SerialCounter.objects.get_or_create(name=CERTIFICATE_COUNTER)
-        counter = SerialCounter.objects.select_for_update().get(pk=counter.pk)
+        counter = SerialCounter.objects.select_for_update(no_key=True).get(pk=counter.pk)
         # Re-read under the lock: a concurrent issue may have taken some of them.
         pending = list(
             session.attendances.filter(certificate__isnull=True, pk__in=[a.pk for a in pending])
@@ -416,7 +453,12 @@ def certificates_issue(*, session: TrainingSession, actor, on: datetime.date | N
                 )
             )
         counter.save(update_fields=["last_value"])
-        Certificate.objects.bulk_create(certificates)
+        bulk_create_with_history(
+            certificates,
+            Certificate,
+            default_user=actor,
+            default_change_reason="supporters.certificate.issued",
+        )
     return certificates
 
 
@@ -440,6 +482,7 @@ def badges_hand_out(*, supporters, on: datetime.date, actor) -> int:
         )
         for supporter in locked:
             supporter.badge_handed_on = on
+            audit(supporter, "supporters.supporter.badge_handed_out", actor)
             supporter.save(update_fields=["badge_handed_on"])
     return len(locked)
 
@@ -470,7 +513,7 @@ def supporter_register(*, data: dict, actor) -> Supporter:
         supporter = Supporter(**{k: v for k, v in data.items() if k in _EDITABLE_FIELDS})
         if supporter.consent_text_id and supporter.consented_at is None:
             supporter.consented_at = timezone.now()
-        supporter.save()
+        audit(supporter, "supporters.supporter.registered", actor).save()
     return supporter
 
 
@@ -503,6 +546,7 @@ def supporter_update(*, supporter: Supporter, data: dict, actor) -> Supporter:
             locked.consented_at = timezone.now()
             changed.append("consented_at")
         if changed:
+            audit(locked, "supporters.supporter.corrected", actor)
             locked.save(update_fields=changed)
     return locked
 
@@ -521,6 +565,8 @@ def supporter_set_status(*, supporter: Supporter, status: str, on: datetime.date
         if supporter.status != status:
             supporter.status = status
             supporter.status_changed_on = on
+            code = "paused" if status == Supporter.Status.PAUSED else "resumed"
+            audit(supporter, f"supporters.supporter.{code}", actor)
             supporter.save(update_fields=["status", "status_changed_on"])
     return supporter
 
@@ -556,13 +602,16 @@ def supporter_withdraw(*, supporter: Supporter, on: datetime.date, erase: bool, 
             raise ValidationError(_("This supporter's personal data has already been erased."))
         for registration in upcoming.order_by("pk"):
             registration.status = Registration.Status.CANCELLED
+            audit(registration, "supporters.registration.cancelled_on_withdrawal", actor)
             registration.save(update_fields=["status"])
         if supporter.status != Supporter.Status.WITHDRAWN:
             supporter.status = Supporter.Status.WITHDRAWN
             supporter.status_changed_on = on
         fields = ["status", "status_changed_on"]
+        audit(supporter, "supporters.supporter.withdrawn", actor)
         if erase:
-            _erase_personal_data(supporter, registration_ids)
+            _erase_personal_data(supporter, registration_ids, actor=actor)
+            audit(supporter, "supporters.supporter.withdrawn_and_erased", actor)
             fields += [
                 "full_name",
                 "full_name_kana",
@@ -578,7 +627,7 @@ def supporter_withdraw(*, supporter: Supporter, on: datetime.date, erase: bool, 
     return supporter
 
 
-def _erase_personal_data(supporter: Supporter, registration_ids: list[int]) -> None:
+def _erase_personal_data(supporter: Supporter, registration_ids: list[int], *, actor) -> None:
     """Caller holds the supporter's row lock; `registration_ids` are the supporter's own."""
     from django.contrib.contenttypes.models import ContentType
 
@@ -586,7 +635,9 @@ def _erase_personal_data(supporter: Supporter, registration_ids: list[int]) -> N
 
     old_email = supporter.email
     registrations = list(
-        Registration.objects.filter(pk__in=registration_ids).order_by("pk").select_for_update()
+        Registration.objects.filter(pk__in=registration_ids)
+        .order_by("pk")
+        .select_for_update(no_key=True)
     )
     for registration in registrations:
         registration.full_name = ERASED_NAME
@@ -594,6 +645,7 @@ def _erase_personal_data(supporter: Supporter, registration_ids: list[int]) -> N
         registration.email = _erased_email("registration", registration.pk)
         registration.phone = ""
         registration.line_name = ""
+        audit(registration, "supporters.registration.erased", actor)
         registration.save(
             update_fields=[
                 "full_name",
@@ -723,7 +775,7 @@ def notice_create(
     )
     try:
         with transaction.atomic():
-            notice = SupporterNotice.objects.create(
+            notice = SupporterNotice(
                 subject=subject,
                 body=body,
                 municipality=municipality,
@@ -732,6 +784,7 @@ def notice_create(
                 created_by=actor,
                 token=token,
             )
+            audit(notice, "supporters.notice.created", actor).save()
             NoticeRecipient.objects.bulk_create(
                 NoticeRecipient(notice=notice, supporter=s, email=s.email) for s in recipients
             )
@@ -767,5 +820,6 @@ def notice_send(*, notice: SupporterNotice) -> int:
         sent += 1
     if notice.sent_at is None:
         notice.sent_at = timezone.now()
+        audit(notice, "supporters.notice.sent")
         notice.save(update_fields=["sent_at"])
     return sent
