@@ -38,8 +38,12 @@ def case_list(user, *, status="", mine=False):
             )
             | Q(participants__user=user)
         ).distinct()
-    return cases.prefetch_related("categories").annotate(
-        open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True)
+    return (
+        cases.prefetch_related("categories")
+        .annotate(
+            open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True)
+        )
+        .order_by("-received_on", "-pk")
     )
 
 

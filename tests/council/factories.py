@@ -46,6 +46,16 @@ class CouncilMemberFactory(factory.django.DjangoModelFactory):
     started_on = datetime.date(2024, 4, 1)
 
     @factory.post_generation
+    def totp(self, create, extracted, **kwargs):
+        """Council members must have MFA (core RequireMFAMiddleware)."""
+        if create and extracted is not False:
+            from allauth.mfa.models import Authenticator
+
+            Authenticator.objects.get_or_create(
+                user=self.user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "x"}}
+            )
+
+    @factory.post_generation
     def pledge(self, create, extracted, **kwargs):
         if create and extracted is not False:
             SecrecyPledge.objects.create(

@@ -1,0 +1,263 @@
+"""The case page (tabs for each step) and its actions. Each action is a POST to
+/council/cases/<reference>/<action>/ that runs one service and returns to its tab."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView, View
+
+from . import forms, services
+from .access import active_memberships, log_access
+from .models import AccessLog, Council, CouncilMember
+from .views import WorkspaceMixin, show_errors, visible_case
+
+TABS = [
+    ("overview", "受付・共有"),
+    ("needs", "ニーズ"),
+    ("plan", "支援計画"),
+    ("support", "支援経過"),
+    ("follow_up", "フォローアップ"),
+    ("closure", "終結・事例"),
+]
+
+
+def _agencies(case):
+    return case.council.agencies.filter(left_on__isnull=True).select_related("organisation")
+
+
+def _shared_agencies(case):
+    return _agencies(case).filter(assignments__case=case, assignments__ended_at__isnull=True)
+
+
+class CaseDetailView(WorkspaceMixin, TemplateView):
+    template_name = "council/case_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        case = visible_case(self.request, self.kwargs["reference"])
+        tab = self.request.GET.get("tab", "overview")
+        if tab not in dict(TABS):
+            tab = "overview"
+        log_access(self.request, AccessLog.Action.VIEW, case=case)
+        role = active_memberships(self.request.user).filter(council_id=case.council_id).first()
+        share = forms.ShareForm()
+        share.fields["agency"].queryset = _agencies(case)
+        participant = forms.ParticipantForm()
+        participant.fields["member"].queryset = CouncilMember.objects.filter(
+            council_id=case.council_id, ended_on__isnull=True
+        ).select_related("user", "agency__organisation")
+        plan_form = forms.PlanForm(agencies=_shared_agencies(case))
+        plan_form.fields["meeting"].queryset = case.meetings.all()
+        agency_forms = {}
+        for name in ("SupportStartForm", "RecordForm"):
+            form = getattr(forms, name)()
+            form.fields["agency"].queryset = _shared_agencies(case)
+            agency_forms[name] = form
+        transfer = forms.TransferForm()
+        transfer.fields["to_council"].queryset = Council.objects.exclude(pk=case.council_id)
+        context.update(
+            case=case,
+            tab=tab,
+            tabs=TABS,
+            member=role,
+            categories=case.categories.all(),
+            assignments=case.assignments.select_related("agency__organisation"),
+            participants=case.participants.select_related("user"),
+            hearings=case.hearings.select_related("heard_by"),
+            meetings=case.meetings.all(),
+            plans=case.plans.prefetch_related("roles__agency__organisation").select_related(
+                "meeting"
+            ),
+            records=case.records.select_related("agency__organisation", "recorded_by"),
+            follow_ups=case.follow_ups.all(),
+            flags=case.flags.select_related("raised_by"),
+            approvals=case.approvals.select_related("requested_by", "decided_by"),
+            transfers=case.transfers.select_related("to_council"),
+            examples=case.examples.all(),
+            share_form=share,
+            participant_form=participant,
+            hearing_form=forms.HearingForm(),
+            meeting_form=forms.MeetingForm(),
+            plan_form=plan_form,
+            start_form=agency_forms["SupportStartForm"],
+            record_form=agency_forms["RecordForm"],
+            follow_up_form=forms.FollowUpForm(),
+            flag_form=forms.FlagForm(),
+            closure_form=forms.ClosureForm(),
+            transfer_form=transfer,
+            example_form=forms.ExampleForm(),
+        )
+        return context
+
+
+def _one(case, related, pk):
+    obj = getattr(case, related).filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def _act(request, case, action, data):
+    """Run the service for `action` with the form `data`; returns the tab to go back to."""
+    user = request.user
+    if action == "share":
+        form = forms.ShareForm(data)
+        form.fields["agency"].queryset = _agencies(case)
+        if form.is_valid():
+            services.case_share(
+                case=case,
+                agency=form.cleaned_data["agency"],
+                actor=user,
+                override_reason=form.cleaned_data["override_reason"],
+                request=request,
+            )
+        return "overview", form
+    if action == "consent":
+        services.case_record_consent(case=case, actor=user, request=request)
+        return "overview", None
+    if action == "participant":
+        form = forms.ParticipantForm(data)
+        form.fields["member"].queryset = CouncilMember.objects.filter(council_id=case.council_id)
+        if form.is_valid():
+            services.case_add_participant(
+                case=case, user=form.cleaned_data["member"].user, actor=user
+            )
+        return "overview", form
+    if action == "hearing":
+        form = forms.HearingForm(data)
+        if form.is_valid():
+            services.hearing_record(case=case, actor=user, **form.cleaned_data)
+        return "needs", form
+    if action == "meeting":
+        form = forms.MeetingForm(data)
+        if form.is_valid():
+            services.meeting_record(case=case, actor=user, **form.cleaned_data)
+        return "plan", form
+    if action == "plan":
+        form = forms.PlanForm(data, agencies=_shared_agencies(case))
+        form.fields["meeting"].queryset = case.meetings.all()
+        if form.is_valid():
+            services.plan_draft(
+                case=case,
+                actor=user,
+                meeting=form.cleaned_data["meeting"],
+                goals=form.cleaned_data["goals"],
+                roles=form.roles(),
+            )
+        return "plan", form
+    if action == "plan-request":
+        form = forms.IdForm(data)
+        if form.is_valid():
+            plan = _one(case, "plans", form.cleaned_data["id"])
+            services.plan_request_approval(plan=plan, actor=user)
+        return "plan", form
+    if action in ("support-start", "record"):
+        form = (forms.SupportStartForm if action == "support-start" else forms.RecordForm)(data)
+        form.fields["agency"].queryset = _shared_agencies(case)
+        if form.is_valid():
+            if action == "support-start":
+                services.support_start(case=case, actor=user, **form.cleaned_data)
+            else:
+                services.record_add(case=case, actor=user, **form.cleaned_data)
+        return "support", form
+    if action == "follow-up":
+        form = forms.FollowUpForm(data)
+        if form.is_valid():
+            services.follow_up_schedule(case=case, actor=user, **form.cleaned_data)
+        return "follow_up", form
+    if action == "follow-up-done":
+        form = forms.FollowUpDoneForm(data)
+        if form.is_valid():
+            services.follow_up_complete(
+                follow_up=_one(case, "follow_ups", form.cleaned_data["follow_up"]),
+                actor=user,
+                done_on=form.cleaned_data["done_on"],
+                note=form.cleaned_data["note"],
+                needs_changed=form.cleaned_data["needs_changed"],
+            )
+        return "follow_up", form
+    if action == "flag":
+        form = forms.FlagForm(data)
+        if form.is_valid():
+            services.flag_raise(case=case, actor=user, **form.cleaned_data)
+        return "overview", form
+    if action == "flag-resolve":
+        form = forms.IdForm(data)
+        if form.is_valid():
+            services.flag_resolve(flag=_one(case, "flags", form.cleaned_data["id"]), actor=user)
+        return "overview", form
+    if action == "closure":
+        form = forms.ClosureForm(data)
+        if form.is_valid():
+            services.closure_request(case=case, actor=user, reason=form.cleaned_data["reason"])
+        return "closure", form
+    if action == "transfer":
+        form = forms.TransferForm(data)
+        form.fields["to_council"].queryset = Council.objects.exclude(pk=case.council_id)
+        if form.is_valid():
+            services.transfer_request(
+                case=case, actor=user, to_council=form.cleaned_data["to_council"]
+            )
+        return "closure", form
+    if action == "example":
+        form = forms.ExampleForm(data)
+        if form.is_valid():
+            services.example_draft(case=case, actor=user, **form.cleaned_data)
+        return "closure", form
+    if action == "example-approve":
+        form = forms.IdForm(data)
+        if form.is_valid():
+            services.example_approve(
+                example=_one(case, "examples", form.cleaned_data["id"]), actor=user
+            )
+        return "closure", form
+    raise Http404
+
+
+ACTIONS = [
+    "share",
+    "consent",
+    "participant",
+    "hearing",
+    "meeting",
+    "plan",
+    "plan-request",
+    "support-start",
+    "record",
+    "follow-up",
+    "follow-up-done",
+    "flag",
+    "flag-resolve",
+    "closure",
+    "transfer",
+    "example",
+    "example-approve",
+]
+
+
+class CaseActionView(WorkspaceMixin, View):
+    def post(self, request, reference, action):
+        case = visible_case(request, reference)
+        if action not in ACTIONS:
+            raise Http404
+        try:
+            tab, form = _act(request, case, action, request.POST)
+        except ValidationError as exc:
+            show_errors(request, exc)
+            tab = request.POST.get("tab", "overview")
+        else:
+            if form is not None and not form.is_valid():
+                for errors in form.errors.values():
+                    for error in errors:
+                        messages.error(request, error)
+            else:
+                messages.success(request, _("Saved."))
+                log_access(request, AccessLog.Action.WRITE, case=case)
+        return redirect(reverse("council:case", args=[case.reference]) + f"?tab={tab}")
+
+    def get(self, request, reference, action):
+        visible_case(request, reference)
+        raise Http404
