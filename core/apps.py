@@ -13,8 +13,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self):
-        from . import checks, roles  # noqa: F401  (checks registers itself)
+        from . import checks, roles, schedule  # noqa: F401  (checks registers itself)
 
         post_migrate.connect(roles.sync_role_permissions, sender=self)
+        post_migrate.connect(schedule.sync_after_migrate, sender=self)
         if settings.CELERY_TASK_ALWAYS_EAGER:
             logger.info("REDIS_URL is not set: Celery tasks run eagerly inside this process.")

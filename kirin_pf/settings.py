@@ -12,6 +12,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV, XLSX
 
+from kirin_pf.schedule import PERIODIC_TASKS  # noqa: F401  (a setting, see below)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -146,6 +148,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# PERIODIC_TASKS (imported above from kirin_pf/schedule.py) is synced into the scheduler's
+# tables after every migrate (core/schedule.py).
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Language, time, formats --------------------------------------------------------------

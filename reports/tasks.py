@@ -5,8 +5,7 @@ from core.services import document_render
 from .services import platform_summary_create
 
 
-# Registered under its old name: beat entries and queued messages from before the move still run.
-@shared_task(name="core.tasks.platform_summary_monthly_task")
+@shared_task
 def platform_summary_monthly_task() -> int:
     """Archive the platform summary on the 1st of each month (schedule: kirin_pf/schedule.py)."""
     document = platform_summary_create(actor=None)

@@ -1,7 +1,9 @@
-"""Data: the rules in force from 令和6年4月1日, the usual fields of activity, the daily reminder."""
+"""Data: the rules in force from 令和6年4月1日 and the usual fields of activity.
+
+It also created the daily no-contact reminder; the schedule is now declared in
+kirin_pf/schedule.py and synced after every migrate (core/schedule.py)."""
 
 import datetime
-import json
 
 from django.db import migrations
 
@@ -36,8 +38,6 @@ FIELDS = [
     "障がい者支援",
 ]
 
-TASK_NAME = "会員：連絡のない一般団体の確認（毎日）"
-
 
 def forwards(apps, schema_editor):
     RuleSet = apps.get_model("members", "RuleSet")
@@ -47,29 +47,9 @@ def forwards(apps, schema_editor):
     for order, name in enumerate(FIELDS):
         ActivityField.objects.get_or_create(name=name, defaults={"display_order": order})
 
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    crontab, _ = CrontabSchedule.objects.get_or_create(
-        minute="30",
-        hour="7",
-        day_of_month="*",
-        month_of_year="*",
-        day_of_week="*",
-        timezone="Asia/Tokyo",
-    )
-    PeriodicTask.objects.get_or_create(
-        name=TASK_NAME,
-        defaults={
-            "task": "members.tasks.no_contact_reminder_task",
-            "crontab": crontab,
-            "args": json.dumps([]),
-            "description": "連絡が1年近く途絶えている一般団体を事務局にお知らせします（除名は自動では行いません）。",
-        },
-    )
-
 
 def backwards(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=TASK_NAME).delete()
+    pass  # the rules and fields stay; nothing refers to them before this migration
 
 
 class Migration(migrations.Migration):

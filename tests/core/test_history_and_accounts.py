@@ -74,7 +74,7 @@ def test_logout_ends_the_session(client):
 
 
 def test_the_monthly_summary_is_scheduled_in_the_database_and_visible_to_staff(client):
-    task = PeriodicTask.objects.get(task="core.tasks.platform_summary_monthly_task")
+    task = PeriodicTask.objects.get(task="reports.tasks.platform_summary_monthly_task")
     client.force_login(StaffFactory(roles=[roles.SECRETARIAT]))
 
     response = client.get(reverse("admin:django_celery_beat_periodictask_changelist"))

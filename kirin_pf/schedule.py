@@ -1,0 +1,72 @@
+"""Every periodic task of the platform, in one place.
+
+Synced into django-celery-beat's tables after every `migrate` and by `manage.py sync_schedule`
+(core/schedule.py). Times are Asia/Tokyo. A sync creates what is missing and keeps the dotted
+task path and the description in line with this file; the time and the on/off switch belong to
+the secretariat once the entry exists (edited in the admin under 定期実行タスク), so a later
+migrate never undoes their change. `manage.py sync_schedule --reset` puts the times back.
+
+To add a scheduled task: write a thin `<app>/tasks.py` task, add a line here, run migrate.
+"""
+
+# name (the Japanese label staff see), task (dotted path), crontab (minute hour day month
+# weekday), description (Japanese, shown in the admin).
+PERIODIC_TASKS = [
+    {
+        "name": "会員：連絡のない一般団体の確認（毎日）",
+        "task": "members.tasks.no_contact_reminder_task",
+        "crontab": "30 7 * * *",
+        "description": (
+            "連絡が1年近く途絶えている一般団体を事務局にお知らせします（除名は自動では行いません）。"
+        ),
+    },
+    {
+        "name": "会員：審査待ちの入会申込書のお知らせ（毎日）",
+        "task": "members.tasks.applications_waiting_reminder_task",
+        "crontab": "45 7 * * 1-5",
+        "description": "審査待ちの入会申込書を平日の朝に事務局へお知らせします。",
+    },
+    {
+        "name": "会員：みなし決議の回答依頼（毎日）",
+        "task": "members.tasks.written_resolution_reminder_task",
+        "crontab": "0 9 * * *",
+        "description": "回答期限が近いみなし決議について、未回答の幹事団体にお知らせします。",
+    },
+    {
+        "name": "会員：見込み団体の次の一歩（毎日）",
+        "task": "members.tasks.prospect_next_step_reminder_task",
+        "crontab": "0 9 * * *",
+        "description": "次の一歩の予定日を迎えた見込み団体を事務局にお知らせします。",
+    },
+    {
+        "name": "つながりサポーター研修 前日リマインダー",
+        "task": "supporters.tasks.training_reminders_task",
+        "crontab": "0 9 * * *",
+        "description": (
+            "毎日 9:00 に、翌日の研修に申し込んだ方へリマインダーを送ります"
+            "（送信済みは再送しません）。"
+        ),
+    },
+    {
+        "name": "つながりサポーター 更新研修リマインダー",
+        "task": "supporters.tasks.refresher_reminders_task",
+        "crontab": "0 10 * * *",
+        "description": (
+            "毎日 10:00 に、更新研修の時期が近いサポーターへお知らせを送ります（期限ごとに1回）。"
+        ),
+    },
+    {
+        "name": "食品の期限接近通知（毎日）",
+        "task": "foodhub.tasks.near_expiry_alert_task",
+        "crontab": "0 7 * * *",
+        "description": (
+            "毎朝7:00に、保管場所ごとの日数以内に期限を迎えるロットを各拠点の担当者に通知します。"
+        ),
+    },
+    {
+        "name": "プラットフォーム概要（月次）",
+        "task": "reports.tasks.platform_summary_monthly_task",
+        "crontab": "0 6 1 * *",
+        "description": "毎月1日 6:00 にプラットフォーム概要PDFを作成して保存します。",
+    },
+]
