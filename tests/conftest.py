@@ -1,6 +1,8 @@
 import difflib
 import os
 import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -64,6 +66,14 @@ def assert_constant_queries(run, add_rows, *, small=10, large=200):
         diff = "\n".join(list(difflib.unified_diff(fewer, more, lineterm="", n=0))[:40])
         pytest.fail(f"{len(fewer)} queries with {small} rows, {len(more)} with {large}:\n{diff}")
     return results
+
+
+def pdf_text(pdf: bytes | Path, *, layout: bool = True) -> str:
+    """The text of a PDF (bytes or a file), read by poppler's pdftotext."""
+    assert shutil.which("pdftotext"), "poppler-utils is needed to read PDFs"
+    data = pdf.read_bytes() if isinstance(pdf, Path) else pdf
+    command = ["pdftotext", *(["-layout"] if layout else []), "-", "-"]
+    return subprocess.run(command, input=data, capture_output=True, check=True).stdout.decode()
 
 
 def requires_postgres():

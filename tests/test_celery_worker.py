@@ -15,6 +15,7 @@ from core.models import GeneratedDocument
 from core.tasks import document_render_task
 from kirin_pf.celery import app as celery_app
 from reports.services import platform_summary_create
+from tests.conftest import pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,7 +83,5 @@ def test_a_real_worker_renders_the_platform_summary(celery_worker_process):
     document.refresh_from_db()
     assert document.status == GeneratedDocument.Status.RENDERED
     pdf_path = Path(settings.MEDIA_ROOT) / document.file.name
-    text = subprocess.run(
-        ["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(pdf_path, layout=False)
     assert "プラットフォーム概要" in text

@@ -1,17 +1,8 @@
-import subprocess
-
 import pytest
 
 from core.pdf import JapaneseFontMissing, ensure_japanese_font
 
 pytestmark = pytest.mark.django_db
-
-
-def pdf_text(data: bytes) -> str:
-    result = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
-    )
-    return result.stdout.decode("utf-8")
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """The hubs' daily work in a real browser (Playwright + Debian Chromium)."""
 
 import datetime
-import subprocess
 from decimal import Decimal
 
 import pytest
@@ -9,6 +8,7 @@ from django.utils import timezone
 
 from foodhub import services
 from foodhub.models import Distribution, Donation, Transfer
+from tests.conftest import pdf_text
 
 from .factories import (
     DonorFactory,
@@ -104,9 +104,7 @@ def test_a_transfer_is_sent_with_a_pick_list_and_received_at_the_hub(live_server
     href = sender.get_by_role("link", name="ピックリスト（PDF）").get_attribute("href")
     pick_list = sender.request.get(f"{live_server.url}{href}")
     assert pick_list.headers["content-type"] == "application/pdf"
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pick_list.body(), capture_output=True, check=True
-    ).stdout.decode()
+    text = pdf_text(pick_list.body())
     assert "ピックリスト" in text and "コシヒカリ" in text and "ハブ拠点 智頭町" in text
     assert "令和" in text
 

@@ -46,11 +46,6 @@ def _ledger_agrees():
 
 
 @pytest.fixture
-def hub():
-    return site_with_zones(name="ハブ拠点 八頭町")
-
-
-@pytest.fixture
 def staff():
     return secretariat()
 

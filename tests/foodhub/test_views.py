@@ -1,6 +1,4 @@
 import datetime
-import shutil
-import subprocess
 import uuid
 from decimal import Decimal
 
@@ -10,6 +8,7 @@ from django.urls import reverse
 from core.models import ExportLog
 from foodhub import services
 from foodhub.models import Distribution, Donation, LedgerEntry, Lot, Transfer
+from tests.conftest import pdf_text
 
 from .factories import (
     DonorFactory,
@@ -25,20 +24,6 @@ from .factories import (
 pytestmark = pytest.mark.django_db
 
 NOV_20 = datetime.date(2026, 11, 20)
-
-
-def pdf_text(content: bytes, tmp_path) -> str:
-    assert shutil.which("pdftotext"), "poppler-utils is needed to read PDFs"
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(content)
-    return subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-
-
-@pytest.fixture
-def hub():
-    return site_with_zones(name="ハブ拠点 八頭町")
 
 
 @pytest.fixture
@@ -207,7 +192,7 @@ def test_transfer_sent_received_with_a_difference_and_a_pick_list_pdf(client, st
 
     pdf = client.get(reverse("foodhub:transfer-pick-list", args=[transfer.pk]))
     assert pdf["Content-Type"] == "application/pdf"
-    text = pdf_text(pdf.content, tmp_path)
+    text = pdf_text(pdf.content)
     assert "ピックリスト" in text
     assert "コシヒカリ" in text
     assert "ハブ拠点 智頭町" in text
@@ -250,7 +235,7 @@ def test_the_delivery_note_pdf_names_the_recipient_and_food(client, staff, hub, 
 
     pdf = client.get(reverse("foodhub:distribution-delivery-note", args=[distribution.pk]))
 
-    text = pdf_text(pdf.content, tmp_path)
+    text = pdf_text(pdf.content)
     assert "納品書" in text
     assert "ひまわり地域食堂" in text
     assert "令和8年11月20日" in text
@@ -429,7 +414,7 @@ def test_the_pick_list_lists_lots_first_expiry_first_even_after_a_staff_choice(
 
     pdf = client.get(reverse("foodhub:transfer-pick-list", args=[transfer.pk]))
 
-    text = pdf_text(pdf.content, tmp_path)
+    text = pdf_text(pdf.content)
     assert text.index("缶詰") < text.index("乾麺")
 
 

@@ -6,16 +6,11 @@ from django.db import IntegrityError
 
 from members import services
 from members.models import Application, ExpulsionGround, Membership, OrganisationType
-from tests.factories import MembershipFactory, OrganisationFactory, StaffFactory
+from tests.factories import MembershipFactory, OrganisationFactory
 
 from .factories import ApplicationFactory, SteeringMembershipFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory()
 
 
 def _expel_on(day):

@@ -16,18 +16,13 @@ from members.models import (
 )
 from members.selectors import readmission_allowed_from
 from members.services import meeting_quorum
-from tests.factories import MembershipFactory, StaffFactory
+from tests.factories import MembershipFactory
 
 from .factories import SteeringMembershipFactory
 
 pytestmark = pytest.mark.django_db
 
 HELD_ON = datetime.date(2025, 6, 1)
-
-
-@pytest.fixture
-def staff():
-    return StaffFactory()
 
 
 def _steering(n):

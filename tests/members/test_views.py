@@ -1,12 +1,11 @@
 import datetime
-import subprocess
 
 import pytest
 from django.urls import reverse
 
 from members import services
 from members.models import ActivityField, Application, Membership, OrganisationType
-from tests.conftest import assert_constant_queries
+from tests.conftest import assert_constant_queries, pdf_text
 from tests.factories import MembershipFactory, MunicipalityFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -178,9 +177,7 @@ def test_blank_forms_print_as_pdf(client):
         response = client.get(reverse("members:blank-form", args=[number]))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        text = subprocess.run(
-            ["pdftotext", "-", "-"], input=response.content, capture_output=True, check=True
-        ).stdout.decode()
+        text = pdf_text(response.content, layout=False)
         assert title in text
         assert f"別紙{number}" in text.translate(str.maketrans("１２３", "123"))
     assert client.get(reverse("members:blank-form", args=[4])).status_code == 404

@@ -7,7 +7,8 @@ from core import roles
 from core.models import GeneratedDocument
 from reports.services import platform_summary_create
 from reports.tasks import platform_summary_monthly_task
-from tests.core.test_pdf import no_fonts, pdf_text  # noqa: F401  (no_fonts is a fixture)
+from tests.conftest import pdf_text
+from tests.core.test_pdf import no_fonts  # noqa: F401  (no_fonts is a fixture)
 from tests.factories import (
     MembershipFactory,
     MunicipalityFactory,

@@ -10,8 +10,9 @@ from supporters.models import (
     Registration,
     SchoolDistrict,
     TrainingSession,
+    TsunagariMeeting,
 )
-from tests.factories import MunicipalityFactory, SupporterFactory  # noqa: F401
+from tests.factories import MunicipalityFactory, SupporterFactory
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
@@ -82,3 +83,45 @@ def signup_data(municipality, **overrides) -> dict:
         "consent_text": consent(),
         **overrides,
     }
+
+
+def make_rows(model_name: str, count: int) -> None:
+    """`count` rows of a supporters model, each with the relations its admin and export show
+    (for query-count tests: a missing select_related shows as more queries with more rows)."""
+    from supporters import services
+
+    town = MunicipalityFactory()
+    district = SchoolDistrictFactory(municipality=town)
+    if model_name == "supporter":
+        SupporterFactory.create_batch(
+            count, municipality=town, district=district, consent_text=consent()
+        )
+    elif model_name == "trainingsession":
+        TrainingSessionFactory.create_batch(count, municipality=town, district=district)
+    elif model_name == "tsunagarimeeting":
+        for _ in range(count):
+            TsunagariMeeting.objects.create(
+                held_on=datetime.date(2026, 3, 31),
+                venue="会場",
+                municipality=town,
+                district=district,
+            )
+    elif model_name == "registration":
+        session = TrainingSessionFactory(municipality=town, capacity=1000)
+        RegistrationFactory.create_batch(count, session=session, district=district)
+    elif model_name in ("attendance", "certificate"):
+        session = past_session(municipality=town, capacity=1000)
+        regs = RegistrationFactory.create_batch(count, session=session)
+        services.session_attendance_record(
+            session=session, registration_ids=[r.pk for r in regs], walk_ins=[], actor=None
+        )
+        if model_name == "certificate":
+            services.certificates_issue(session=session, actor=None)
+    elif model_name == "supporternotice":
+        SupporterFactory(municipality=town, district=district)
+        for _ in range(count):
+            services.notice_create(
+                subject="件名", body="本文", municipality=town, district=district, actor=None
+            )
+    elif model_name == "schooldistrict":
+        SchoolDistrictFactory.create_batch(count - 1, municipality=town)

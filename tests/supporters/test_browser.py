@@ -1,13 +1,13 @@
 """The supporter path in a real browser: sign-up on the public site, attendance in the admin."""
 
 import datetime
-import subprocess
 
 import pytest
 from django.utils import timezone
 
 from core import roles
 from supporters.models import Certificate, Registration, Supporter
+from tests.conftest import pdf_text
 from tests.factories import MunicipalityFactory, StaffFactory
 
 from .factories import RegistrationFactory, TrainingSessionFactory, at
@@ -81,9 +81,7 @@ def test_staff_record_attendance_with_a_walk_in_and_issue_certificates(live_serv
         page.get_by_role("link", name="修了証をダウンロード（PDF）").click()
     path = tmp_path / "certificates.pdf"
     download_info.value.save_as(path)
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(path, layout=False)
 
     assert "八頭 一郎" in text and "当日 参加" in text
     assert "第00001号" in text and "第00002号" in text

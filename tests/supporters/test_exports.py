@@ -1,63 +1,16 @@
 """Exports of the supporters admin: every column at a constant number of queries, and the
 Japanese field picker."""
 
-import datetime
-
 import pytest
 from django.urls import reverse
 
-from supporters import services
-from supporters.models import TsunagariMeeting
 from tests.conftest import assert_constant_queries
-from tests.factories import MunicipalityFactory, SupporterFactory
 
 from .factories import (
-    RegistrationFactory,
-    SchoolDistrictFactory,
-    TrainingSessionFactory,
-    consent,
-    past_session,
+    make_rows,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def _rows(model_name, count):
-    town = MunicipalityFactory()
-    district = SchoolDistrictFactory(municipality=town)
-    if model_name == "supporter":
-        SupporterFactory.create_batch(
-            count, municipality=town, district=district, consent_text=consent()
-        )
-    elif model_name == "trainingsession":
-        TrainingSessionFactory.create_batch(count, municipality=town, district=district)
-    elif model_name == "tsunagarimeeting":
-        for _ in range(count):
-            TsunagariMeeting.objects.create(
-                held_on=datetime.date(2026, 3, 31),
-                venue="会場",
-                municipality=town,
-                district=district,
-            )
-    elif model_name == "registration":
-        session = TrainingSessionFactory(municipality=town, capacity=1000)
-        RegistrationFactory.create_batch(count, session=session, district=district)
-    elif model_name in ("attendance", "certificate"):
-        session = past_session(municipality=town, capacity=1000)
-        regs = RegistrationFactory.create_batch(count, session=session)
-        services.session_attendance_record(
-            session=session, registration_ids=[r.pk for r in regs], walk_ins=[], actor=None
-        )
-        if model_name == "certificate":
-            services.certificates_issue(session=session, actor=None)
-    elif model_name == "supporternotice":
-        SupporterFactory(municipality=town, district=district)
-        for _ in range(count):
-            services.notice_create(
-                subject="件名", body="本文", municipality=town, district=district, actor=None
-            )
-    elif model_name == "schooldistrict":
-        SchoolDistrictFactory.create_batch(count - 1, municipality=town)
 
 
 def _export_every_field(client, model_name):
@@ -93,7 +46,7 @@ def test_exports_with_every_column_issue_constant_queries_at_10_and_200_rows(
     client, secretariat, model_name
 ):
     _, response = assert_constant_queries(
-        lambda: _export_every_field(client, model_name), lambda n: _rows(model_name, n)
+        lambda: _export_every_field(client, model_name), lambda n: make_rows(model_name, n)
     )
 
     header = response.content.decode("utf-8-sig").splitlines()[0]

@@ -20,7 +20,7 @@ from supporters.models import (
     Supporter,
     TrainingSession,
 )
-from tests.conftest import requires_postgres
+from tests.conftest import pdf_text, requires_postgres
 from tests.factories import MunicipalityFactory, StaffFactory, SupporterFactory
 
 from .factories import (
@@ -315,7 +315,6 @@ def test_certificates_are_serially_numbered_across_sessions_and_issued_once():
 
 
 def test_certificate_pdf_has_name_session_serial_and_reiwa_date(tmp_path):
-    import subprocess
 
     session = past_session(title="富桑地区つながりサポーター養成研修")
     registration = RegistrationFactory(session=session, full_name="鳥取 一郎")
@@ -327,11 +326,7 @@ def test_certificate_pdf_has_name_session_serial_and_reiwa_date(tmp_path):
     )
 
     pdf = services.certificates_render(certificates=certificates)
-    path = tmp_path / "c.pdf"
-    path.write_bytes(pdf)
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(pdf)
     flat = "".join(text.split())  # long titles wrap across lines
 
     assert "修了証" in text

@@ -146,7 +146,7 @@ def test_erasure_blanks_attendance_names_in_the_admin_log_and_history():
     assert registration_history and all("削除 希望" not in row for row in registration_history)
     assert all("erase@" not in row for row in registration_history)
     attendance_history = [str(row) for row in attendance.history.values()]
-    assert all("削除 希望" not in row for row in attendance_history)
+    assert attendance_history and all("削除 希望" not in row for row in attendance_history)
 
 
 def _supporter_form(supporter, **overrides):
