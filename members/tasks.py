@@ -1,9 +1,11 @@
-"""Thin Celery tasks: call a service. Every reminder goes through core.notifications.notify."""
+"""Thin Celery tasks: load by id, call a service. Every e-mail goes through
+core.notifications.notify, from a task (services queue theirs with delay_on_commit)."""
 
 from celery import shared_task
 from django.utils import timezone
 
 from . import services
+from .models import Application, OrganisationContact
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
@@ -29,3 +31,17 @@ def written_resolution_reminder_task() -> int:
 def prospect_next_step_reminder_task() -> int:
     """Daily: remind the secretariat of prospects whose next step is due."""
     return services.prospect_next_step_reminders_send(today=timezone.localdate())
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def application_mail_task(application_id: int, mail: str) -> bool:
+    """The applicant's e-mail: "received", "approved" or "rejected" (要領第2条2)."""
+    application = Application.objects.get(pk=application_id)
+    return services.application_mail_send(application=application, mail=mail)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def contact_invite_mail_task(contact_id: int) -> bool:
+    """A new contact person's invitation (link to set a password)."""
+    contact = OrganisationContact.objects.select_related("organisation", "user").get(pk=contact_id)
+    return services.contact_invite_send(contact=contact)

@@ -18,6 +18,7 @@ approve an application or decide an item twice.
 
 from .applications import (
     application_approve,
+    application_mail_send,
     application_reject,
     application_review_save,
     application_submit,
@@ -35,7 +36,13 @@ from .meetings import (
     meeting_update,
     vote_record,
 )
-from .notices import contact_invite, notice_apply, notice_decline, notice_submit
+from .notices import (
+    contact_invite,
+    contact_invite_send,
+    notice_apply,
+    notice_decline,
+    notice_submit,
+)
 from .prospects import prospect_save
 from .quorum import Quorum, Tally, item_tally, item_voters, meeting_quorum
 from .register import (
@@ -64,12 +71,14 @@ __all__ = [
     "agenda_item_add",
     "agenda_item_update",
     "application_approve",
+    "application_mail_send",
     "application_reject",
     "application_review_save",
     "application_submit",
     "applications_waiting_remind",
     "attendance_record",
     "contact_invite",
+    "contact_invite_send",
     "contact_record",
     "item_decide",
     "item_tally",

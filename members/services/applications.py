@@ -6,10 +6,12 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.japanese import fold
+from core.notifications import notify
 
 from ..models import (
     DIRECTLY_REGISTERED_TYPES,
@@ -22,10 +24,44 @@ from .register import (
     ORGANISATION_FIELDS,
     _check_readmission_bar,
     _lock_active_membership,
-    _mail_after_commit,
     _membership_create,
     _today,
 )
+
+
+def _application_mail_queue(application, mail: str) -> None:
+    """The applicant's e-mail, sent by a task once this transaction commits."""
+    from ..tasks import application_mail_task
+
+    application_mail_task.delay_on_commit(application.pk, mail)
+
+
+def application_mail_send(*, application, mail: str) -> bool:
+    """E-mail the applicant: "received" (the reference number), "approved" or "rejected". Once
+    per application, mail and recipient; the period is the day of the event."""
+    values = {"platform": settings.PLATFORM_NAME, "reference": application.reference}
+    with translation.override("ja"), timezone.override("Asia/Tokyo"):
+        if mail == "received":
+            subject = _("[%(platform)s] We have received your application (%(reference)s)")
+            day = timezone.localdate(application.submitted_at)
+        elif mail == "approved":
+            subject = _("[%(platform)s] Your application has been approved (%(reference)s)")
+            day = application.decided_on
+        elif mail == "rejected":
+            subject = _("[%(platform)s] The result of your application (%(reference)s)")
+            day = application.decided_on
+        else:
+            raise ValueError(f"unknown application mail {mail!r}")
+        subject = subject % values
+    return notify(
+        purpose=f"members.application_{mail}",
+        target=application,
+        period=day.isoformat(),
+        recipient=application.email,
+        subject=subject,
+        template_name=f"members/email/application_{mail}.txt",
+        context={"application": application},
+    )
 
 
 def _new_reference() -> str:
@@ -76,13 +112,7 @@ def application_submit(
             audit(application, "members.application.submitted").save()
             application.active_municipalities.set(active_municipalities)
             application.activity_fields.set(activity_fields)
-            _mail_after_commit(
-                to=application.email,
-                subject=_("[%(platform)s] We have received your application (%(reference)s)")
-                % {"platform": settings.PLATFORM_NAME, "reference": application.reference},
-                template_name="members/email/application_received.txt",
-                context={"application": application},
-            )
+            _application_mail_queue(application, "received")
     except IntegrityError:
         # The same form posted twice at once: the unique token let only one through.
         existing = Application.objects.filter(submission_token=submission_token).first()
@@ -167,13 +197,7 @@ def application_approve(*, application, actor, reason="", on=None) -> Membership
         application.decided_by = actor
         application.decision_reason = reason or _("Approved.")
         audit(application, "members.application.approved", actor).save()
-        _mail_after_commit(
-            to=application.email,
-            subject=_("[%(platform)s] Your application has been approved (%(reference)s)")
-            % {"platform": settings.PLATFORM_NAME, "reference": application.reference},
-            template_name="members/email/application_approved.txt",
-            context={"application": application},
-        )
+        _application_mail_queue(application, "approved")
     return membership
 
 
@@ -189,13 +213,7 @@ def application_reject(*, application, actor, reason, on=None) -> Application:
         application.decided_by = actor
         application.decision_reason = reason
         audit(application, "members.application.rejected", actor).save()
-        _mail_after_commit(
-            to=application.email,
-            subject=_("[%(platform)s] The result of your application (%(reference)s)")
-            % {"platform": settings.PLATFORM_NAME, "reference": application.reference},
-            template_name="members/email/application_rejected.txt",
-            context={"application": application},
-        )
+        _application_mail_queue(application, "rejected")
     return application
 
 

@@ -4,17 +4,17 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.japanese import format_date
+from core.notifications import notify
 
 from ..models import ContactEvent, MemberNotice, Membership, Organisation, OrganisationContact
 from .register import (
     CHANGEABLE_FIELDS,
     _lock_active_membership,
-    _mail_after_commit,
     _today,
     contact_record,
     membership_withdraw,
@@ -25,12 +25,11 @@ from .register import (
 
 def contact_invite(*, organisation, email, first_name="", last_name="", actor):
     """Give a member organisation's contact person an account and e-mail a link to set a
-    password. Only current members have contacts."""
-    from allauth.account.forms import default_token_generator
+    password (by a task once the transaction commits). Only current members have contacts."""
     from allauth.account.models import EmailAddress
-    from allauth.account.utils import user_pk_to_url_str
     from django.contrib.auth import get_user_model
-    from django.urls import reverse
+
+    from ..tasks import contact_invite_mail_task
 
     User = get_user_model()
     email = (email or "").strip().lower()
@@ -47,29 +46,49 @@ def contact_invite(*, organisation, email, first_name="", last_name="", actor):
             user.save()
             EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
             contact = OrganisationContact.objects.create(organisation=organisation, user=user)
-            link = settings.SITE_URL.rstrip("/") + reverse(
-                "account_reset_password_from_key",
-                kwargs={
-                    "uidb36": user_pk_to_url_str(user),
-                    "key": default_token_generator.make_token(user),
-                },
-            )
-            _mail_after_commit(
-                to=email,
-                subject=_("[%(platform)s] Your account for %(organisation)s")
-                % {"platform": settings.PLATFORM_NAME, "organisation": organisation.name},
-                template_name="members/email/contact_invite.txt",
-                context={
-                    "organisation": organisation,
-                    "user": user,
-                    "link": link,
-                    "portal": settings.SITE_URL.rstrip("/") + reverse("members:my-organisation"),
-                },
-            )
+            contact_invite_mail_task.delay_on_commit(contact.pk)
     except IntegrityError as exc:
         # The same address invited twice at once: the unique username let only one through.
         raise ValidationError(_("An account with this e-mail address already exists.")) from exc
     return contact
+
+
+def contact_invite_send(*, contact) -> bool:
+    """E-mail a new contact person the link to set a password and the portal's address. Once per
+    contact account and recipient; the period is the day of the invitation."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.urls import reverse
+
+    user, organisation = contact.user, contact.organisation
+    site = settings.SITE_URL.rstrip("/")
+    link = site + reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    with translation.override("ja"), timezone.override("Asia/Tokyo"):
+        subject = _("[%(platform)s] Your account for %(organisation)s") % {
+            "platform": settings.PLATFORM_NAME,
+            "organisation": organisation.name,
+        }
+        day = timezone.localdate(contact.invited_at)
+    return notify(
+        purpose="members.contact_invite",
+        target=contact,
+        period=day.isoformat(),
+        recipient=user.email,
+        subject=subject,
+        template_name="members/email/contact_invite.txt",
+        context={
+            "organisation": organisation,
+            "user": user,
+            "link": link,
+            "portal": site + reverse("members:my-organisation"),
+        },
+    )
 
 
 # --- Change and withdrawal notices (別紙2・別紙3) ---------------------------------------------

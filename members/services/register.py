@@ -4,12 +4,9 @@ Shared helpers of the other service modules live here too (`_lock_active_members
 `_end_membership`, `_membership_create`, `_check_readmission_bar`).
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
@@ -30,15 +27,6 @@ ORGANISATION_FIELDS = tuple(
     if name not in ("municipality", "active_municipalities", "activity_fields", "public_fields")
 )
 CHANGEABLE_FIELDS = (*ORGANISATION_FIELDS, "public_fields")
-
-
-def _mail_after_commit(*, to: str, subject: str, template_name: str, context: dict) -> None:
-    def send():
-        with translation.override("ja"), timezone.override("Asia/Tokyo"):
-            body = render_to_string(template_name, context)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-
-    transaction.on_commit(send)
 
 
 def _today():
