@@ -11,9 +11,11 @@ Split by sub-domain; the rest of the code imports from here (`from members impor
 - `prospects`: organisations being invited to join
 - `reminders`: daily reminders through core.notifications.notify
 
-Shared rows are locked with select_for_update in pk order (organisation before membership,
-meeting before item) so that two secretariat members acting at once cannot, for example, both
-approve an application or decide an item twice.
+Shared rows are locked with select_for_update(no_key=True) in pk order (organisation before
+membership, meeting before item) so that two secretariat members acting at once cannot, for
+example, both approve an application or decide an item twice. FOR NO KEY UPDATE still
+serialises writers of the row but, unlike FOR UPDATE, lets rows that reference it be inserted
+meanwhile; no lock here needs more, because no locked row is deleted and no key of one changes.
 """
 
 from .applications import (

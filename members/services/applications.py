@@ -150,7 +150,7 @@ def application_approve(*, application, actor, reason="", on=None) -> Membership
             _("Complete the checklist (activities, antisocial forces, organisation) first.")
         )
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
         if application.status != Application.Status.SUBMITTED:
             raise ValidationError(_("This application has already been decided."))
         organisation = application.organisation
@@ -169,7 +169,9 @@ def application_approve(*, application, actor, reason="", on=None) -> Membership
                 )
             organisation = Organisation()
         else:
-            organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+            organisation = Organisation.objects.select_for_update(no_key=True).get(
+                pk=organisation.pk
+            )
             if _lock_active_membership(organisation) is not None:
                 raise ValidationError(_("This organisation is already a member."))
             _check_readmission_bar(organisation, on=on)
@@ -205,7 +207,7 @@ def application_reject(*, application, actor, reason, on=None) -> Application:
     if not (reason or "").strip():
         raise ValidationError(_("Write the reason for rejecting the application."))
     with transaction.atomic():
-        application = Application.objects.select_for_update().get(pk=application.pk)
+        application = Application.objects.select_for_update(no_key=True).get(pk=application.pk)
         if application.status != Application.Status.SUBMITTED:
             raise ValidationError(_("This application has already been decided."))
         application.status = Application.Status.REJECTED

@@ -40,7 +40,7 @@ def _apply_item_effect(item: AgendaItem, actor) -> None:
     """規約第9条: apply a passed item's effect, linked to the item. Caller holds the item lock."""
     on = _effect_date(item.meeting)
     if item.kind == AgendaItem.Kind.EXPEL:
-        Organisation.objects.select_for_update().get(pk=item.subject_id)
+        Organisation.objects.select_for_update(no_key=True).get(pk=item.subject_id)
         membership = _lock_active_membership(item.subject)
         if membership is None or membership.tier != Membership.Tier.GENERAL:
             raise ValidationError(
@@ -57,7 +57,7 @@ def _apply_item_effect(item: AgendaItem, actor) -> None:
             actor=actor,
         )
     elif item.kind == AgendaItem.Kind.STEERING_SELECT:
-        Organisation.objects.select_for_update().get(pk=item.subject_id)
+        Organisation.objects.select_for_update(no_key=True).get(pk=item.subject_id)
         membership = _lock_active_membership(item.subject)
         if membership is None:
             _check_readmission_bar(item.subject, on=on)
@@ -76,7 +76,7 @@ def _apply_item_effect(item: AgendaItem, actor) -> None:
             started_by_item=item,
         )
     elif item.kind == AgendaItem.Kind.STEERING_LEAVE:
-        Organisation.objects.select_for_update().get(pk=item.subject_id)
+        Organisation.objects.select_for_update(no_key=True).get(pk=item.subject_id)
         membership = _lock_active_membership(item.subject)
         if membership is None or membership.tier != Membership.Tier.STEERING:
             raise ValidationError(_("This organisation is not a steering member."))
@@ -115,7 +115,7 @@ def rule_set_adopt(*, item, actor) -> RuleSet:
     planned = planned.exclude(
         items__outcome__in=[AgendaItem.Outcome.PASSED, AgendaItem.Outcome.REJECTED]
     ).exclude(rule_set=rule_set)
-    for meeting in planned.select_for_update().order_by("pk"):
+    for meeting in planned.select_for_update(no_key=True).order_by("pk"):
         meeting.rule_set = rule_set
         audit(meeting, "members.meeting.rules_in_force", actor).save(update_fields=["rule_set"])
     return rule_set
@@ -154,8 +154,8 @@ def item_decide(*, item, actor) -> AgendaItem:
     A meeting without quorum cannot decide anything (規約第11条).
     """
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
-        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        meeting = Meeting.objects.select_for_update(no_key=True).get(pk=item.meeting_id)
+        item = AgendaItem.objects.select_for_update(no_key=True).get(pk=item.pk)
         item.meeting = meeting
         if item.outcome != AgendaItem.Outcome.PENDING:
             raise ValidationError(_("This item has already been decided."))

@@ -191,7 +191,7 @@ def agenda_item_add(
     if kind == AgendaItem.Kind.RULES:
         _validate_proposed_rules(proposed_rules, meeting)
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
         number = (meeting.items.aggregate(n=Max("number"))["n"] or 0) + 1
         return AgendaItem.objects.create(
             meeting=meeting,
@@ -215,7 +215,7 @@ def meeting_send_notice(*, meeting, actor) -> int:
     notified items (規約第12条3). Returns how many e-mails were sent now.
     """
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
         if not meeting.items.exists():
             raise ValidationError(_("Add at least one agenda item before sending the notice."))
         steering = list(
@@ -256,7 +256,7 @@ def meeting_send_notice(*, meeting, actor) -> int:
 
 def _roster_attendance(meeting, organisation) -> Attendance:
     attendance = (
-        Attendance.objects.select_for_update()
+        Attendance.objects.select_for_update(no_key=True)
         .filter(meeting=meeting, organisation=organisation)
         .first()
     )
@@ -278,7 +278,7 @@ def attendance_record(*, meeting, organisation, mode, actor, proxy_holder=None) 
     else:
         proxy_holder = None
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
         if meeting.kind != Meeting.Kind.MEETING:
             raise ValidationError(_("A written resolution has no attendance."))
         attendance = _roster_attendance(meeting, organisation)
@@ -303,7 +303,7 @@ def attendance_record(*, meeting, organisation, mode, actor, proxy_holder=None) 
 def meeting_choose_chair(*, meeting, organisation, actor) -> Meeting:
     """規約第10条2: chosen by those present; the chair then does not vote (第12条2)."""
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
         if organisation is not None:
             attendance = _roster_attendance(meeting, organisation)
             if attendance.mode not in Attendance.PRESENT_MODES:
@@ -322,8 +322,8 @@ def meeting_choose_chair(*, meeting, organisation, actor) -> Meeting:
 def vote_record(*, item, organisation, choice, actor) -> Vote:
     """Record one 幹事団体's vote (or written agreement) on an item; a later vote replaces it."""
     with transaction.atomic():
-        meeting = Meeting.objects.select_for_update().get(pk=item.meeting_id)
-        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        meeting = Meeting.objects.select_for_update(no_key=True).get(pk=item.meeting_id)
+        item = AgendaItem.objects.select_for_update(no_key=True).get(pk=item.pk)
         if item.outcome != AgendaItem.Outcome.PENDING:
             raise ValidationError(_("This item has already been decided."))
         _meeting_rules_refresh(meeting)

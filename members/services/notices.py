@@ -129,8 +129,10 @@ def notice_submit(*, organisation, kind, actor, changes=None, reason="", effecti
 def notice_apply(*, notice, actor) -> MemberNotice:
     """The secretariat applies a notice: the change or the withdrawal, in one transaction."""
     with transaction.atomic():
-        organisation = Organisation.objects.select_for_update().get(pk=notice.organisation_id)
-        notice = MemberNotice.objects.select_for_update().get(pk=notice.pk)
+        organisation = Organisation.objects.select_for_update(no_key=True).get(
+            pk=notice.organisation_id
+        )
+        notice = MemberNotice.objects.select_for_update(no_key=True).get(pk=notice.pk)
         if notice.status != MemberNotice.Status.PENDING:
             raise ValidationError(_("This notice has already been handled."))
         if notice.kind == MemberNotice.Kind.CHANGE:
@@ -167,7 +169,7 @@ def notice_decline(*, notice, actor, reason) -> MemberNotice:
     if not (reason or "").strip():
         raise ValidationError(_("Write the reason for declining the notice."))
     with transaction.atomic():
-        notice = MemberNotice.objects.select_for_update().get(pk=notice.pk)
+        notice = MemberNotice.objects.select_for_update(no_key=True).get(pk=notice.pk)
         if notice.status != MemberNotice.Status.PENDING:
             raise ValidationError(_("This notice has already been handled."))
         notice.status = MemberNotice.Status.DECLINED

@@ -47,7 +47,7 @@ def contact_record(*, organisation, occurred_on, kind, note="", actor=None) -> C
     if occurred_on > _today():
         raise ValidationError(_("A contact cannot be recorded for a future date."))
     with transaction.atomic():
-        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        organisation = Organisation.objects.select_for_update(no_key=True).get(pk=organisation.pk)
         event = ContactEvent.objects.create(
             organisation=organisation,
             occurred_on=occurred_on,
@@ -66,7 +66,7 @@ def contact_record(*, organisation, occurred_on, kind, note="", actor=None) -> C
 
 def _lock_active_membership(organisation) -> Membership | None:
     return (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(no_key=True)
         .filter(organisation_id=organisation.pk, ended_on__isnull=True)
         .first()
     )
@@ -107,7 +107,7 @@ def membership_register_directly(
             _("A steering member is selected by resolution of the platform meeting.")
         )
     with transaction.atomic():
-        Organisation.objects.select_for_update().get(pk=organisation.pk)
+        Organisation.objects.select_for_update(no_key=True).get(pk=organisation.pk)
         if _lock_active_membership(organisation) is not None:
             raise ValidationError(_("This organisation is already a member."))
         return _membership_create(
@@ -126,7 +126,7 @@ def membership_withdraw(*, membership, on, note="", actor) -> Membership:
             _("A steering member leaves by resolution of the platform meeting, not by notice.")
         )
     with transaction.atomic():
-        Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+        Organisation.objects.select_for_update(no_key=True).get(pk=membership.organisation_id)
         locked = _lock_active_membership(membership.organisation)
         if locked is None or locked.pk != membership.pk:
             raise ValidationError(_("This membership has already ended."))
@@ -159,7 +159,7 @@ def organisation_save(*, organisation, actor) -> Organisation:
     with transaction.atomic():
         if not created:
             # Serialise with contact_record and notice_apply, which move fields of this row.
-            Organisation.objects.select_for_update().get(pk=organisation.pk)
+            Organisation.objects.select_for_update(no_key=True).get(pk=organisation.pk)
         audit(organisation, code, actor).save()
     return organisation
 
