@@ -105,56 +105,82 @@ class RegisterImportResource(SafeModelResource):
         return None  # every row is a new organisation; duplicates are reported as errors
 
     def import_instance(self, instance, row, **kwargs):
+        """Check one row and fill `instance`; every error of the row is reported at once."""
         errors = {}
         try:
             super().import_instance(instance, row, **kwargs)
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
+        for field_name, messages in self._check_name(instance, row).items():
+            errors.setdefault(field_name, []).extend(messages)
+        # The row's own checks say better what is wrong with these columns than the model's.
+        for check in (
+            self._check_type,
+            self._check_tier,
+            self._check_started_on,
+            self._check_municipality,
+            self._check_email,
+        ):
+            errors.update(check(instance, row))
+        if errors:
+            raise ValidationError(errors)
+
+    def _check_name(self, instance, row) -> dict:
         name = (row.get("団体名") or "").strip()
+        problems = []
         if not name:
-            errors.setdefault("name", []).append(_("The organisation name is empty."))
+            problems.append(_("The organisation name is empty."))
         folded = fold(name)
         if folded and folded in self._seen:
-            errors.setdefault("name", []).append(_("The same organisation appears twice."))
+            problems.append(_("The same organisation appears twice."))
         if folded and Organisation.objects.filter(search_text__startswith=folded + " ").exists():
-            errors.setdefault("name", []).append(_("This organisation is already registered."))
+            problems.append(_("This organisation is already registered."))
         self._seen.add(folded)
+        return {"name": problems} if problems else {}
 
+    def _check_type(self, instance, row) -> dict:
         type_label = (row.get("種別") or "").strip()
         if type_label == "個人":
-            errors["organisation_type"] = [_("Individuals cannot be members.")]
-        elif type_label not in _TYPES:
-            errors["organisation_type"] = [
-                _("Unknown organisation type: %(value)s") % {"value": type_label or "（空欄）"}
-            ]
-        else:
-            instance.organisation_type = _TYPES[type_label]
+            return {"organisation_type": [_("Individuals cannot be members.")]}
+        if type_label not in _TYPES:
+            return {
+                "organisation_type": [
+                    _("Unknown organisation type: %(value)s") % {"value": type_label or "（空欄）"}
+                ]
+            }
+        instance.organisation_type = _TYPES[type_label]
+        return {}
 
+    def _check_tier(self, instance, row) -> dict:
         tier_label = (row.get("区分") or "").strip()
-        if tier_label not in _TIERS:
-            errors["tier"] = [_("The tier must be 幹事団体 or 一般団体.")]
         instance.import_tier = _TIERS.get(tier_label)
+        if tier_label not in _TIERS:
+            return {"tier": [_("The tier must be 幹事団体 or 一般団体.")]}
+        return {}
 
-        started_on = parse_date(str(row.get("入会日") or ""))
-        if started_on is None:
-            errors["started_on"] = [_("The joining date must be a date such as 2024-04-01.")]
-        instance.import_started_on = started_on
+    def _check_started_on(self, instance, row) -> dict:
+        instance.import_started_on = parse_date(str(row.get("入会日") or ""))
+        if instance.import_started_on is None:
+            return {"started_on": [_("The joining date must be a date such as 2024-04-01.")]}
+        return {}
 
+    def _check_municipality(self, instance, row) -> dict:
         town = (row.get("市町村") or "").strip()
-        if town:
-            if town not in self._municipalities:
-                errors["municipality"] = [_("Unknown municipality: %(value)s") % {"value": town}]
-            else:
-                instance.municipality = self._municipalities[town]
+        if not town:
+            return {}
+        if town not in self._municipalities:
+            return {"municipality": [_("Unknown municipality: %(value)s") % {"value": town}]}
+        instance.municipality = self._municipalities[town]
+        return {}
 
+    def _check_email(self, instance, row) -> dict:
         email = (row.get("メールアドレス") or "").strip()
         if email:
             try:
                 validate_email(email)
             except ValidationError:
-                errors["email"] = [_("The e-mail address is not valid.")]
-        if errors:
-            raise ValidationError(errors)
+                return {"email": [_("The e-mail address is not valid.")]}
+        return {}
 
     def do_instance_save(self, instance, is_create):
         # The organisation and its membership are written by the service, as one entry.
