@@ -1,0 +1,70 @@
+"""Every change to food stock, by sub-domain; everything the rest of the code uses is
+re-exported here (`from foodhub import services`).
+
+- stock: request dataclasses, operator scope, lot locking, picking and ledger writing
+  (with the concurrency and double-submit notes)
+- donations, transfers, distributions (and liability consents), disposals, stocktakes
+- alerts: near-expiry e-mails to operators
+"""
+
+from .alerts import (
+    near_expiry_alerts_send,
+)
+from .disposals import (
+    disposal_record,
+    expired_lots_dispose,
+)
+from .distributions import (
+    consent_in_force,
+    consent_record,
+    consent_validate,
+    consent_withdraw,
+    distribution_create,
+    no_consent_message,
+)
+from .donations import (
+    donation_receive,
+)
+from .stock import (
+    ZERO,
+    LotAmount,
+    Pick,
+    PickRequest,
+    ReceiptLine,
+    StockCount,
+    best_before_passed,
+    require_operable,
+    use_by_passed,
+)
+from .stocktakes import (
+    stocktake_record,
+)
+from .transfers import (
+    transfer_receive,
+    transfer_send,
+)
+
+__all__ = [
+    "ZERO",
+    "LotAmount",
+    "Pick",
+    "PickRequest",
+    "ReceiptLine",
+    "StockCount",
+    "best_before_passed",
+    "consent_in_force",
+    "consent_record",
+    "consent_validate",
+    "consent_withdraw",
+    "disposal_record",
+    "distribution_create",
+    "donation_receive",
+    "expired_lots_dispose",
+    "near_expiry_alerts_send",
+    "no_consent_message",
+    "require_operable",
+    "stocktake_record",
+    "transfer_receive",
+    "transfer_send",
+    "use_by_passed",
+]

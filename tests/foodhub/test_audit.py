@@ -1,0 +1,52 @@
+"""Every foodhub service that writes labels its history row (core.audit): dotted codes, the
+actor, never personal data."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from foodhub import services
+from foodhub.models import LiabilityConsent, Transfer
+
+from .factories import ItemFactory, RecipientFactory, receive, secretariat, site_with_zones
+
+pytestmark = pytest.mark.django_db
+
+NOV_20 = datetime.date(2026, 11, 20)
+
+
+def _last(record):
+    return record.history.order_by("-history_id").first()
+
+
+def test_consents_are_labelled_when_recorded_and_withdrawn(hub):
+    staff = secretariat()
+    consent = services.consent_record(
+        recipient=RecipientFactory(site=hub), agreed_on=NOV_20, actor=staff
+    )
+    row = _last(consent)
+    assert (row.history_change_reason, row.history_user) == ("foodhub.consent.recorded", staff)
+    services.consent_withdraw(consent=consent, withdrawn_on=NOV_20, actor=staff)
+    assert _last(LiabilityConsent.objects.get(pk=consent.pk)).history_change_reason == (
+        "foodhub.consent.withdrawn"
+    )
+
+
+def test_a_transfer_is_labelled_when_sent_and_when_received():
+    staff = secretariat()
+    logistics = site_with_zones(name="ロジ拠点", kind="logistics")
+    town = site_with_zones(name="ハブ拠点 智頭町")
+    rice = ItemFactory(name="米")
+    receive(logistics, rice, 50, actor=staff, expiry=datetime.date(2027, 5, 1), quantity=10)
+    transfer = services.transfer_send(
+        from_site=logistics,
+        to_site=town,
+        sent_on=NOV_20,
+        requests=[services.PickRequest(rice, Decimal(20))],
+        actor=staff,
+    )
+    assert _last(transfer).history_change_reason == "foodhub.transfer.sent"
+    services.transfer_receive(transfer=transfer, received_on=NOV_20, received={}, actor=staff)
+    row = _last(Transfer.objects.get(pk=transfer.pk))
+    assert (row.history_change_reason, row.history_user) == ("foodhub.transfer.received", staff)
