@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_base import DomainModelAdmin, FoldedSearchMixin, ReadOnlyMixin
+from core.admin_base import DomainModelAdmin, FoldedSearchMixin, ReadOnlyMixin, ServiceModelAdmin
 from core.exports import LoggedExportMixin
 from core.forms import add_service_errors
 
@@ -226,7 +226,7 @@ class LiabilityConsentForm(forms.ModelForm):
 
 
 @admin.register(LiabilityConsent)
-class LiabilityConsentAdmin(SiteScopedMixin, DomainModelAdmin):
+class LiabilityConsentAdmin(SiteScopedMixin, ServiceModelAdmin):
     resource_classes = [LiabilityConsentResource]
     form = LiabilityConsentForm
     site_lookup = "recipient__site"
@@ -260,7 +260,7 @@ class LiabilityConsentAdmin(SiteScopedMixin, DomainModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, obj, form, change):
         saved = services.consent_record(
             recipient=obj.recipient,
             agreed_on=obj.agreed_on,

@@ -19,6 +19,7 @@ from core.admin_base import (
     DomainModelAdmin,
     FoldedSearchMixin,
     ReadOnlyMixin,
+    ServiceModelAdmin,
     apply_to_each,
     report_refusal,
 )
@@ -78,7 +79,7 @@ class SupportersModelAdmin(DomainModelAdmin):
 
 
 @admin.register(SchoolDistrict)
-class SchoolDistrictAdmin(SupportersModelAdmin):
+class SchoolDistrictAdmin(ServiceModelAdmin, SupportersModelAdmin):
     change_list_template = "admin/supporters/change_list_with_dashboard.html"
     resource_classes = [SchoolDistrictResource]
     list_display = ("name", "municipality", "target", "is_placeholder", "display_order")
@@ -87,6 +88,9 @@ class SchoolDistrictAdmin(SupportersModelAdmin):
     list_filter = ("municipality", "is_placeholder")
     search_fields = ("name", "name_kana")
     readonly_fields = ()
+
+    def service_save(self, request, obj, form, change):
+        services.school_district_save(district=obj, actor=request.user)
 
     def get_urls(self):
         return [
@@ -140,7 +144,7 @@ def _bars(rows, value_key, target_key=None):
 
 
 @admin.register(SupporterRuleSet)
-class SupporterRuleSetAdmin(SupportersModelAdmin):
+class SupporterRuleSetAdmin(ServiceModelAdmin, SupportersModelAdmin):
     resource_classes = [SupporterRuleSetResource]
     list_display = (
         "valid_from",
@@ -152,14 +156,20 @@ class SupporterRuleSetAdmin(SupportersModelAdmin):
     search_fields = ()
     list_select_related = ()
 
+    def service_save(self, request, obj, form, change):
+        services.rule_set_save(rules=obj, actor=request.user)
+
 
 @admin.register(ConsentText)
-class ConsentTextAdmin(SupportersModelAdmin):
+class ConsentTextAdmin(ServiceModelAdmin, SupportersModelAdmin):
     resource_classes = [ConsentTextResource]
     list_display = ("version", "valid_from")
     search_fields = ("version",)
     list_filter = ()
     list_select_related = ()
+
+    def service_save(self, request, obj, form, change):
+        services.consent_text_save(text=obj, actor=request.user)
 
 
 # --- Trainings and meetings -------------------------------------------------------------------
@@ -229,7 +239,7 @@ WalkInFormSet = forms.formset_factory(WalkInForm, extra=3)
 
 
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(SupportersModelAdmin):
+class TrainingSessionAdmin(ServiceModelAdmin, SupportersModelAdmin):
     change_list_template = "admin/supporters/change_list_with_dashboard.html"
     resource_classes = [TrainingSessionResource]
     export_select_related = ("district", "host_organisation")
@@ -296,7 +306,7 @@ class TrainingSessionAdmin(SupportersModelAdmin):
             request, _("%(count)d certificates issued.") % {"count": issued}, messages.SUCCESS
         )
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, obj, form, change):
         saved = services.training_session_save(
             session=obj, data=dict(form.cleaned_data), actor=request.user
         )
@@ -453,7 +463,7 @@ class TsunagariMeetingForm(forms.ModelForm):
 
 
 @admin.register(TsunagariMeeting)
-class TsunagariMeetingAdmin(SupportersModelAdmin):
+class TsunagariMeetingAdmin(ServiceModelAdmin, SupportersModelAdmin):
     resource_classes = [TsunagariMeetingResource]
     list_display = (
         "held_on",
@@ -469,7 +479,7 @@ class TsunagariMeetingAdmin(SupportersModelAdmin):
     date_hierarchy = "held_on"
     form = TsunagariMeetingForm
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, obj, form, change):
         saved = services.tsunagari_meeting_save(
             meeting=obj, data=dict(form.cleaned_data), actor=request.user
         )
@@ -517,7 +527,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Supporter)
-class SupporterAdmin(FoldedSearchMixin, ImportMixin, SupportersModelAdmin):
+class SupporterAdmin(FoldedSearchMixin, ImportMixin, ServiceModelAdmin, SupportersModelAdmin):
     resource_classes = [SupporterResource]
     export_select_related = ("consent_text",)
     rollback_on_validation_errors = True
@@ -559,20 +569,15 @@ class SupporterAdmin(FoldedSearchMixin, ImportMixin, SupportersModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
-    def save_model(self, request, obj, form, change):
-        data = dict(form.cleaned_data)
+    def service_save(self, request, obj, form, change):
         # The form's clean() ran the service's own checks; a refusal here is a race (the
-        # record was erased meanwhile), reported instead of a server error.
-        try:
-            if change:
-                saved = services.supporter_update(supporter=obj, data=data, actor=request.user)
-            else:
-                saved = services.supporter_register(data=data, actor=request.user)
-        except ValidationError as exc:
-            report_refusal(self, request, exc, about=obj.pk)
-            return
-        obj.pk = saved.pk
-        obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
+        # record was erased meanwhile): ServiceModelAdmin shows the form again with it.
+        data = dict(form.cleaned_data)
+        if change:
+            services.supporter_update(supporter=obj, data=data, actor=request.user)
+        else:
+            obj.pk = services.supporter_register(data=data, actor=request.user).pk
+        obj.refresh_from_db()  # what the service wrote (consent time, unchanged fields)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -780,7 +785,7 @@ class SupporterNoticeForm(forms.ModelForm):
 
 
 @admin.register(SupporterNotice)
-class SupporterNoticeAdmin(SupportersModelAdmin):
+class SupporterNoticeAdmin(ServiceModelAdmin, SupportersModelAdmin):
     resource_classes = [SupporterNoticeResource]
     form = SupporterNoticeForm
     list_display = (
@@ -811,7 +816,7 @@ class SupporterNoticeAdmin(SupportersModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def save_model(self, request, obj, form, change):
+    def service_save(self, request, obj, form, change):
         notice = services.notice_create(
             subject=obj.subject,
             body=obj.body,
