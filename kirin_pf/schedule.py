@@ -64,6 +64,23 @@ PERIODIC_TASKS = [
         ),
     },
     {
+        "name": "協議会：フォローアップ期日の通知（毎日）",
+        "task": "council.tasks.follow_up_reminders_task",
+        "crontab": "0 7 * * *",
+        "description": (
+            "毎朝7:00に、期日到来・期日超過のフォローアップを調整機関の受付担当に通知します"
+            "（ケース番号とリンクのみ）。"
+        ),
+    },
+    {
+        "name": "協議会：保存期間を過ぎた個人情報の消去（毎日）",
+        "task": "council.tasks.retention_task",
+        "crontab": "0 3 * * *",
+        "description": (
+            "毎日3:00に、終結から保存年限を過ぎたケースの個人情報を消去します（消去は記録されます）。"
+        ),
+    },
+    {
         "name": "プラットフォーム概要（月次）",
         "task": "reports.tasks.platform_summary_monthly_task",
         "crontab": "0 6 1 * *",
