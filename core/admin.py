@@ -95,7 +95,7 @@ class GeneratedDocumentAdmin(ReadOnlyAdmin):
     readonly_fields = ("created_at", "rendered_at")
     actions = ["rerender"]
 
-    @admin.action(description=_("Render the selected documents again"), permissions=["view"])
+    @admin.action(description=_("Render the selected documents again"), permissions=["change"])
     def rerender(self, request, queryset):
         documents = list(queryset)
         for document in documents:

@@ -14,7 +14,9 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks, roles, schedule  # noqa: F401  (checks registers itself)
+        from .admin_actions import require_change_permission_on_undeclared_actions
 
+        require_change_permission_on_undeclared_actions()
         post_migrate.connect(roles.sync_role_permissions, sender=self)
         post_migrate.connect(schedule.sync_after_migrate, sender=self)
         if settings.CELERY_TASK_ALWAYS_EAGER:

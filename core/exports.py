@@ -1,6 +1,9 @@
 """CSV export for the admin: formula-safe cells and an audit record of every export."""
 
+import re
+
 from django.contrib.admin.views.main import SEARCH_VAR
+from django.core.exceptions import ImproperlyConfigured
 from django.http import QueryDict
 from import_export import resources
 from import_export.admin import ExportActionMixin
@@ -9,10 +12,17 @@ from .models import ExportLog
 
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# A plain number (as import-export renders one: "-5", "-2.500", "1,234") is no formula: it stays
+# as it is, so a negative ledger quantity is still a number in the spreadsheet.
+_PLAIN_NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 
 
 def escape_formula(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
+    if (
+        isinstance(value, str)
+        and value.startswith(_FORMULA_PREFIXES)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
 
@@ -43,8 +53,34 @@ def export_log_record(*, user, model, filters: str, file_format: str, row_count:
     )
 
 
+def safe_resource_classes(model, resource_classes):
+    """The export resources of an admin, refusing any that could export a live formula.
+
+    Without declared resources import-export builds a plain ModelResource for the model; here
+    that default is a SafeModelResource."""
+    if not resource_classes:
+        return [resources.modelresource_factory(model, resource_class=SafeModelResource)]
+    unsafe = [cls for cls in resource_classes if not issubclass(cls, SafeModelResource)]
+    if unsafe:
+        raise ImproperlyConfigured(
+            f"Export resources {unsafe} of {model._meta.label} must subclass "
+            "core.exports.SafeModelResource (formula-safe cells)."
+        )
+    return list(resource_classes)
+
+
 class LoggedExportMixin(ExportActionMixin):
-    """Export button and action whose every export is recorded in the export log."""
+    """Export button and action whose every export is recorded in the export log, and whose every
+    resource escapes formulas (safe_resource_classes)."""
+
+    def get_export_resource_classes(self, request):
+        return safe_resource_classes(self.model, super().get_export_resource_classes(request))
+
+    def get_resource_classes(self, request):
+        # import-export's own default (no resource_classes) is a plain ModelResource.
+        if not self.resource_classes and not self.resource_class:
+            return safe_resource_classes(self.model, [])
+        return super().get_resource_classes(request)
 
     def get_data_for_export(self, request, queryset, **kwargs):
         data = super().get_data_for_export(request, queryset, **kwargs)

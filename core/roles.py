@@ -54,6 +54,7 @@ ROLE_PERMISSIONS = {
         "core.add_municipality",
         "core.print_platform_summary",
         *_AUDIT_TRAIL,
+        "core.change_generateddocument",  # the "render again" action (it writes)
         "core.view_notification",
         "django_celery_beat.view_*",
         "django_celery_beat.change_periodictask",

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.django_db
     [
         ('=HYPERLINK("http://evil")', '\'=HYPERLINK("http://evil")'),
         ("+81-857-00-0000", "'+81-857-00-0000"),
-        ("-1", "'-1"),
+        ("-1", "-1"),  # a plain number stays a number
+        ("-1+1", "'-1+1"),
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\t=1", "'\t=1"),
         ("鳥取市", "鳥取市"),
