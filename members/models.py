@@ -1,7 +1,8 @@
-"""The member register under the platform 規約 and 一般団体入会要領 (SPEC §3).
+"""The member register under the platform 規約 and 一般団体入会要領.
 
 Article references in docstrings (規約第N条 / 要領第N条) say which rule a model carries; the rules
-themselves are enforced in services.py and backed here by constraints.
+themselves are enforced in members/services/ and backed here by constraints. members/RULES.md
+maps each article to the code and the test that enforce it.
 """
 
 import uuid

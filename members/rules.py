@@ -1,5 +1,5 @@
-"""Exact arithmetic for the 規約's fractions. No floats anywhere (SPEC §3); periods are in
-core.periods."""
+"""Exact arithmetic for the 規約's fractions. No floats anywhere (members/RULES.md);
+periods are in core.periods."""
 
 
 def at_least_fraction(count: int, total: int, numerator: int, denominator: int) -> bool:
