@@ -33,3 +33,10 @@ class ProspectAdmin(ServiceModelAdmin):
 
     def service_save(self, request, obj, form, change):
         services.prospect_save(prospect=obj, actor=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        trials = formset.save(commit=False)
+        for trial in formset.deleted_objects:
+            services.trial_participation_delete(trial=trial, actor=request.user)
+        for trial in trials:
+            services.trial_participation_save(trial=trial, actor=request.user)

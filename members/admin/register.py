@@ -218,8 +218,14 @@ class OrganisationAdmin(ImportMixin, ServiceModelAdmin):
         services.organisation_save(organisation=obj, actor=request.user)
 
     def save_formset(self, request, form, formset, change):
+        if formset.model is OrganisationContact:
+            # Contacts are only removed here (invited through the service, never edited).
+            formset.save(commit=False)
+            for contact in formset.deleted_objects:
+                services.contact_remove(contact=contact, actor=request.user)
+            return None
         if formset.model is not ContactEvent:
-            return super().save_formset(request, form, formset, change)
+            return super().save_formset(request, form, formset, change)  # read-only inlines
         # A recorded contact moves the last-contact date: only through the service.
         _formset_handled(formset)
         for inline_form in formset.forms:

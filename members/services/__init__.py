@@ -41,11 +41,12 @@ from .meetings import (
 from .notices import (
     contact_invite,
     contact_invite_send,
+    contact_remove,
     notice_apply,
     notice_decline,
     notice_submit,
 )
-from .prospects import prospect_save
+from .prospects import prospect_save, trial_participation_delete, trial_participation_save
 from .quorum import Quorum, Tally, item_tally, item_voters, meeting_quorum
 from .register import (
     CHANGEABLE_FIELDS,
@@ -82,6 +83,7 @@ __all__ = [
     "contact_invite",
     "contact_invite_send",
     "contact_record",
+    "contact_remove",
     "item_decide",
     "item_tally",
     "item_voters",
@@ -101,6 +103,8 @@ __all__ = [
     "prospect_save",
     "register_entry_import",
     "rule_set_adopt",
+    "trial_participation_delete",
+    "trial_participation_save",
     "vote_record",
     "written_resolution_reminders_send",
 ]

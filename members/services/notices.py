@@ -91,6 +91,13 @@ def contact_invite_send(*, contact) -> bool:
     )
 
 
+def contact_remove(*, contact, actor) -> None:
+    """The secretariat removes a contact person's link to the organisation (the portal is
+    closed to them; the user account itself stays, as it may be used elsewhere)."""
+    with transaction.atomic():
+        audit(contact, "members.contact.removed", actor).delete()
+
+
 # --- Change and withdrawal notices (別紙2・別紙3) ---------------------------------------------
 
 

@@ -5,7 +5,7 @@ from django.db import transaction
 
 from core.audit import audit
 
-from ..models import Prospect
+from ..models import Prospect, TrialParticipation
 
 
 def prospect_save(*, prospect, actor) -> Prospect:
@@ -14,3 +14,15 @@ def prospect_save(*, prospect, actor) -> Prospect:
     with transaction.atomic():
         audit(prospect, code, actor).save()
     return prospect
+
+
+def trial_participation_save(*, trial, actor) -> TrialParticipation:
+    """Record (or correct) an event a prospect tried (お試し参加)."""
+    with transaction.atomic():
+        trial.save()
+    return trial
+
+
+def trial_participation_delete(*, trial, actor) -> None:
+    with transaction.atomic():
+        trial.delete()

@@ -152,3 +152,44 @@ def test_an_organisation_already_saved_is_not_imported_again():
         services.register_entry_import(
             organisation=organisation, tier="general", started_on=datetime.date(2024, 4, 1)
         )
+
+
+def test_a_prospect_and_its_trials_are_saved_through_the_admin(client, secretariat):
+    url = reverse("admin:members_prospect_add")
+    data = _with_empty_inlines(
+        client,
+        url,
+        {
+            "name": "こども食堂ひまわり",
+            "status": Prospect._meta.get_field("status").default,
+            "introduced_by": MembershipFactory().organisation.pk,
+            "trials-TOTAL_FORMS": "1",
+            "trials-INITIAL_FORMS": "0",
+            "trials-0-event_name": "お試し参加の会",
+            "trials-0-held_on": "2026-03-10",
+        },
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    prospect = Prospect.objects.get()
+    assert [t.event_name for t in prospect.trials.all()] == ["お試し参加の会"]
+    assert prospect.history.latest().history_change_reason == "members.prospect.created"
+
+
+def test_removing_a_contact_is_labelled_and_keeps_the_account(secretariat):
+    from members.models import OrganisationContact
+    from tests.factories import StaffFactory
+
+    user = StaffFactory()
+    contact = OrganisationContact.objects.create(
+        organisation=MembershipFactory().organisation, user=user
+    )
+
+    services.contact_remove(contact=contact, actor=secretariat)
+
+    assert not OrganisationContact.objects.exists()
+    removed = OrganisationContact.history.latest()
+    assert (removed.history_type, removed.history_change_reason) == ("-", "members.contact.removed")
+    user.refresh_from_db()
