@@ -75,6 +75,9 @@ REGISTER_ENTRY_FIELDS = (
 )
 
 
+# --- Rules in force (規約第9条(1)) -----------------------------------------------------------
+
+
 class RuleSetQuerySet(InForceQuerySet):
     """`in_force_on(day)`: the version in force on `day` (latest effective date not after it)."""
 
@@ -149,6 +152,9 @@ class RuleSet(models.Model):
             "version": self.version,
             "date": self.effective_from.isoformat(),
         }
+
+
+# --- The register: organisations and memberships (規約第4–6条, 要領第1条, 第3条) -------------
 
 
 class ActivityField(models.Model):
@@ -361,6 +367,9 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.organisation} ({self.get_tier_display()})"
+
+
+# --- Applications, notices and contact accounts (要領第2–5条) --------------------------------
 
 
 class Application(models.Model):
@@ -620,6 +629,9 @@ class ContactEvent(models.Model):
         return f"{self.organisation} {self.occurred_on}"
 
 
+# --- The platform meeting (規約第8–12条) -----------------------------------------------------
+
+
 class Meeting(models.Model):
     """A platform meeting (規約第8–12条) or a written resolution without a meeting (第12条5)."""
 
@@ -828,6 +840,9 @@ class Vote(models.Model):
 
     def __str__(self):
         return f"{self.organisation}: {self.get_choice_display()}"
+
+
+# --- Prospects (organisations being invited) -------------------------------------------------
 
 
 class Prospect(models.Model):

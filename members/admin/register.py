@@ -344,6 +344,10 @@ class MembershipAdmin(DomainModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def save_model(self, request, obj, form, change):
+        # Every field is read-only here; a membership changes only through services.
+        pass
+
     def has_delete_permission(self, request, obj=None):
         return False
 
