@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_base import DomainModelAdmin, FoldedSearchMixin, ReadOnlyMixin, ServiceModelAdmin
+from core.admin_base import FoldedSearchMixin, ReadOnlyMixin, ServiceModelAdmin
 from core.exports import LoggedExportMixin
 from core.forms import add_service_errors
 
@@ -103,6 +103,13 @@ class RecordAdmin(LoggedExportMixin, admin.ModelAdmin):
     import_export_change_list_template = "admin/foodhub/change_list_tools.html"
 
 
+class MasterRecordAdmin(ServiceModelAdmin):
+    """Master records are written through foodhub.services.record_save (labelled history)."""
+
+    def service_save(self, request, obj, form, change):
+        services.record_save(record=obj, actor=request.user)
+
+
 class ZoneInline(admin.TabularInline):
     model = Zone
     extra = 0
@@ -116,7 +123,7 @@ class SiteOperatorInline(admin.TabularInline):
 
 
 @admin.register(Site)
-class SiteAdmin(ScopedHistoryMixin, DomainModelAdmin):
+class SiteAdmin(ScopedHistoryMixin, MasterRecordAdmin):
     resource_classes = [SiteResource]
     list_display = ("name", "kind", "municipality", "capacity_kg")
     list_select_related = ("municipality",)
@@ -124,12 +131,20 @@ class SiteAdmin(ScopedHistoryMixin, DomainModelAdmin):
     search_fields = ("name",)
     inlines = [ZoneInline, SiteOperatorInline]
 
+    def save_formset(self, request, form, formset, change):
+        # Zones and operators are written through the services too, each with its history row.
+        for record in formset.save(commit=False):
+            services.record_save(record=record, actor=request.user)
+        for record in formset.deleted_objects:
+            services.record_delete(record=record, actor=request.user)
+        formset.save_m2m()
+
     def get_queryset(self, request):
         return super().get_queryset(request).filter(pk__in=Site.objects.visible_to(request.user))
 
 
 @admin.register(Zone)
-class ZoneAdmin(SiteScopedMixin, DomainModelAdmin):
+class ZoneAdmin(SiteScopedMixin, MasterRecordAdmin):
     resource_classes = [ZoneResource]
     list_display = ("site", "kind", "capacity_kg", "near_expiry_days")
     list_select_related = ("site",)
@@ -145,7 +160,7 @@ class FoodCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Item)
-class ItemAdmin(FoldedSearchMixin, DomainModelAdmin):
+class ItemAdmin(FoldedSearchMixin, MasterRecordAdmin):
     resource_classes = [ItemResource]
     list_display = ("name", "category", "default_zone_kind", "unit")
     list_select_related = ("category",)
@@ -154,7 +169,7 @@ class ItemAdmin(FoldedSearchMixin, DomainModelAdmin):
 
 
 @admin.register(Donor)
-class DonorAdmin(FoldedSearchMixin, DomainModelAdmin):
+class DonorAdmin(FoldedSearchMixin, MasterRecordAdmin):
     resource_classes = [DonorResource]
     list_display = ("name", "kind", "municipality", "exemption_terms_signed_on")
     list_select_related = ("municipality",)
@@ -170,7 +185,7 @@ class LiabilityConsentInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Recipient)
-class RecipientAdmin(FoldedSearchMixin, SiteScopedMixin, DomainModelAdmin):
+class RecipientAdmin(FoldedSearchMixin, SiteScopedMixin, MasterRecordAdmin):
     resource_classes = [RecipientResource]
     list_display = ("__str__", "kind", "running_organisation", "municipality", "site", "consent_on")
     list_select_related = ("municipality", "site")
@@ -337,6 +352,13 @@ class LedgerEntryAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
     @admin.display(description=_("item"), ordering="lot__item__name")
     def lot_item(self, entry):
         return entry.lot.item
+
+    def get_exclude(self, request, obj=None):
+        # A distribution names its recipient (a household): only for who may read distributions
+        # (core.roles PERSONAL_DATA_READERS; auditors read the ledger without the household).
+        if request.user.has_perm("foodhub.view_distribution"):
+            return super().get_exclude(request, obj)
+        return ("distribution",)
 
 
 class TransferLineInline(ReadOnlyMixin, admin.TabularInline):

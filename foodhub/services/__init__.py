@@ -5,6 +5,7 @@ re-exported here (`from foodhub import services`).
   (with the concurrency and double-submit notes)
 - donations, transfers, distributions (and liability consents), disposals, stocktakes
 - alerts: near-expiry e-mails to operators
+- masters: sites, zones, operators, items, donors, recipients from the admin
 """
 
 from .alerts import (
@@ -24,6 +25,10 @@ from .distributions import (
 )
 from .donations import (
     donation_receive,
+)
+from .masters import (
+    record_delete,
+    record_save,
 )
 from .stock import (
     ZERO,
@@ -62,6 +67,8 @@ __all__ = [
     "expired_lots_dispose",
     "near_expiry_alerts_send",
     "no_consent_message",
+    "record_delete",
+    "record_save",
     "require_operable",
     "stocktake_record",
     "transfer_receive",

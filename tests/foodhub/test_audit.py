@@ -50,3 +50,28 @@ def test_a_transfer_is_labelled_when_sent_and_when_received():
     services.transfer_receive(transfer=transfer, received_on=NOV_20, received={}, actor=staff)
     row = _last(Transfer.objects.get(pk=transfer.pk))
     assert (row.history_change_reason, row.history_user) == ("foodhub.transfer.received", staff)
+
+
+def test_a_master_record_saved_in_the_admin_is_written_through_the_service(client):
+    from django.urls import reverse
+
+    from foodhub.models import Item, Zone
+
+    from .factories import FoodCategoryFactory
+
+    staff = secretariat()
+    client.force_login(staff)
+    category = FoodCategoryFactory()
+    response = client.post(
+        reverse("admin:foodhub_item_add"),
+        {"name": "味噌", "category": category.pk, "default_zone_kind": "ambient", "unit": "袋"},
+    )
+    assert response.status_code == 302
+    item = Item.objects.get(name="味噌")
+    row = _last(item)
+    assert (row.history_change_reason, row.history_user) == ("foodhub.item.created", staff)
+
+    hub = site_with_zones(name="ハブ拠点 岩美町")
+    zone = hub.zones.get(kind=Zone.Kind.AMBIENT)
+    services.record_save(record=zone, actor=staff)
+    assert _last(zone).history_change_reason == "foodhub.zone.corrected"
