@@ -3,7 +3,8 @@ aggregate the rest of the platform may use (`case_aggregates`)."""
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .access import active_memberships
@@ -13,6 +14,7 @@ from .models import (
     Case,
     CaseAssignment,
     CouncilMember,
+    Flag,
     FollowUp,
     Route,
     SupporterConcern,
@@ -20,6 +22,7 @@ from .models import (
 )
 
 SUPPRESSED = "5未満"
+INTAKE_QUEUE_LIMIT = 100
 THRESHOLD = 5
 
 
@@ -40,8 +43,17 @@ def case_list(user, *, status="", mine=False):
         ).distinct()
     return (
         cases.prefetch_related("categories")
+        # A correlated subquery, not a JOIN + GROUP BY: evaluated for the shown page only.
         .annotate(
-            open_flags=Count("flags", filter=Q(flags__resolved_at__isnull=True), distinct=True)
+            open_flags=Coalesce(
+                Subquery(
+                    Flag.objects.filter(case=OuterRef("pk"), resolved_at__isnull=True)
+                    .values("case")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
         )
         .order_by("-received_on", "-pk")
     )
@@ -61,7 +73,10 @@ def intake_queue(user):
         "transfers": Transfer.objects.filter(
             to_council_id__in=councils, status=Transfer.Status.PENDING
         ).select_related("from_council", "case"),
-        "cases": case_list(user, status=Case.Status.INTAKE).filter(council_id__in=councils),
+        # The oldest first, bounded: the full list is the case list filtered by status.
+        "cases": case_list(user, status=Case.Status.INTAKE)
+        .filter(council_id__in=councils)
+        .order_by("received_on", "pk")[:INTAKE_QUEUE_LIMIT],
     }
 
 
