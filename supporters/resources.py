@@ -214,6 +214,15 @@ class SupporterResource(SafeModelResource):
         clean_model_instances = True
         skip_unchanged = False
 
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._actor = kwargs.get("user")  # the admin passes the importing user
+
+    def do_instance_save(self, instance, is_create):
+        from .services import supporter_import
+
+        supporter_import(supporter=instance, actor=getattr(self, "_actor", None))
+
     def before_import_row(self, row, **kwargs):
         for key, value in list(row.items()):
             if isinstance(value, str):

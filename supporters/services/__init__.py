@@ -31,6 +31,7 @@ from .notices import (
 )
 from .people import (
     ERASED_NAME,
+    supporter_import,
     supporter_merged_details,
     supporter_register,
     supporter_set_status,
@@ -73,6 +74,7 @@ __all__ = [
     "rule_set_save",
     "school_district_save",
     "session_attendance_record",
+    "supporter_import",
     "supporter_merged_details",
     "supporter_register",
     "supporter_set_status",

@@ -59,6 +59,22 @@ def supporter_register(*, data: dict, actor) -> Supporter:
     return supporter
 
 
+def supporter_import(*, supporter: Supporter, actor) -> Supporter:
+    """A new supporter from an imported list (resources.SupporterResource, which has checked
+    the row): checked like every other entry, written with a labelled history row."""
+    details_check(
+        {
+            "municipality": getattr(supporter, "municipality", None),
+            "district": supporter.district,
+            "receives_line": supporter.receives_line,
+            "line_name": supporter.line_name,
+        }
+    )
+    with transaction.atomic():
+        audit(supporter, "supporters.supporter.imported", actor).save(force_insert=True)
+    return supporter
+
+
 def supporter_merged_details(supporter: Supporter, data: dict) -> dict:
     """The supporter's editable fields as they would be after applying `data`."""
     return {**{k: getattr(supporter, k) for k in _EDITABLE_FIELDS}, **data}

@@ -48,3 +48,18 @@ def test_status_and_withdrawal_are_labelled_without_personal_data():
     row = _last(supporter)
     assert row.history_change_reason == "supporters.supporter.withdrawn_and_erased"
     assert row.history_user == actor
+
+
+def test_an_imported_supporter_is_written_through_the_service_with_its_label():
+    from tests.factories import MunicipalityFactory
+
+    actor = UserFactory()
+    supporter = Supporter(
+        full_name="八頭 三",
+        full_name_kana="やず さぶろう",
+        municipality=MunicipalityFactory(),
+        registered_on=datetime.date(2024, 3, 12),
+    )
+    services.supporter_import(supporter=supporter, actor=actor)
+    row = _last(supporter)
+    assert (row.history_change_reason, row.history_user) == ("supporters.supporter.imported", actor)
