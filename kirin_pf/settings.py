@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "foodhub",
     "council",
     "reports",  # above the domain apps: reads them, none of them imports it
+    "staff",  # the staff's front door, error pages; above the domain apps like reports
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,8 @@ ACCOUNT_RATE_LIMITS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "kirin_pf"
+# The TOTP secret stays the same until activated, so enrolment works on the first try (core/mfa.py).
+MFA_FORMS = {"activate_totp": "core.mfa.StableActivateTOTPForm"}
 
 # --- Export (django-import-export) ---------------------------------------------------------
 EXPORT_FORMATS = [CSV]
@@ -224,6 +227,7 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "staff.views.csrf_failure"  # a page of the product, in Japanese
 SESSION_COOKIE_HTTPONLY = True
 
 # --- Logging -------------------------------------------------------------------------------

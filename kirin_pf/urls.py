@@ -13,4 +13,5 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("council/", include("council.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("staff.urls")),
 ]

@@ -1,0 +1,12 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def display_name(user):
+    """A person's name the Japanese way (family name first); the e-mail address if none is set.
+
+    Never the login name: it is an internal code (COORD, user12) nobody is called by."""
+    full_name = " ".join(part for part in (user.last_name, user.first_name) if part)
+    return full_name or user.email or user.get_username()

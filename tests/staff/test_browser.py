@@ -1,0 +1,65 @@
+"""Staff journeys in a real browser (Chromium through Playwright)."""
+
+import re
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import hotp_value, yield_hotp_counters_from_time
+from playwright.sync_api import expect
+
+from core import roles
+from tests.factories import StaffFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _totp_now(secret):
+    counters = list(yield_hotp_counters_from_time())
+    return f"{hotp_value(secret, counters[len(counters) // 2]):06d}"
+
+
+def test_a_council_member_enrols_totp_with_the_code_of_the_secret_shown(
+    live_server, page, screenshot
+):
+    member = StaffFactory(email="kyogikai@example.jp", roles=[roles.COUNCIL_MEMBER])
+
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_label("メールアドレス").fill("kyogikai@example.jp")
+    page.get_by_label("パスワード").fill("correct-horse-battery")
+    page.get_by_role("button", name="ログイン").click()
+    # allauth asks for the password again before it shows a secret.
+    page.wait_for_url(re.compile(r"/accounts/reauthenticate/"))
+    page.get_by_label("パスワード").fill("correct-horse-battery")
+    page.get_by_role("button", name="確認").click()
+    page.wait_for_url(re.compile(r"/accounts/2fa/totp/activate/"))
+    # The browser has asked for /favicon.ico by now; the secret on screen must still be the one.
+    page.wait_for_load_state("networkidle")
+    secret = page.locator("#authenticator_secret").input_value()
+    screenshot(page, "mfa-activate")
+
+    page.get_by_label("認証アプリコード").fill(_totp_now(secret))
+    page.get_by_role("button", name="有効化する").click()
+
+    expect(page.locator("#authenticator_secret")).to_have_count(0)
+    assert Authenticator.objects.filter(user=member, type=Authenticator.Type.TOTP).exists()
+
+
+def test_error_pages_look_like_the_product(live_server, page, screenshot):
+    StaffFactory(email="coord@example.jp", roles=[roles.COORDINATOR])
+    page.goto(f"{live_server.url}/no-such-page/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("ページが見つかりません")
+    screenshot(page, "error-404")
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("メールアドレス").fill("coord@example.jp")
+    page.get_by_label("パスワード").fill("correct-horse-battery")
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url("**/admin/")
+    page.goto(f"{live_server.url}/admin/members/application/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("このページは開けません")
+    screenshot(page, "error-403")
+    page.get_by_role("link", name="管理画面に戻る").click()
+    page.wait_for_url("**/admin/")
