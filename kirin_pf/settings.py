@@ -190,6 +190,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/admin/"
 ACCOUNT_ADAPTER = "core.adapters.InviteOnlyAccountAdapter"
+# "Signed in as 鳥取 花子", never the login name (staff/templatetags/staff.py).
+ACCOUNT_USER_DISPLAY = "staff.templatetags.staff.display_name"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "optional"

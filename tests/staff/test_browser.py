@@ -63,3 +63,37 @@ def test_error_pages_look_like_the_product(live_server, page, screenshot):
     screenshot(page, "error-403")
     page.get_by_role("link", name="管理画面に戻る").click()
     page.wait_for_url("**/admin/")
+
+
+def _log_in(page, live_server, email):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("メールアドレス").fill(email)
+    page.get_by_label("パスワード").fill("correct-horse-battery")
+    page.get_by_role("button", name="ログイン").click()
+
+
+def test_the_to_do_home_per_role(live_server, browser, screenshot):
+    from tests.foodhub.factories import operator_of, site_with_zones
+    from tests.members.factories import ApplicationFactory
+
+    StaffFactory(
+        email="jimu@example.jp", last_name="鳥取", first_name="花子", roles=[roles.SECRETARIAT]
+    )
+    ApplicationFactory()
+    ApplicationFactory()
+    operator_of(site_with_zones(name="ハブ拠点 八頭町"), email="hub@example.jp")
+
+    secretariat = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo").new_page()
+    _log_in(secretariat, live_server, "jimu@example.jp")
+    secretariat.wait_for_url("**/admin/")
+    todo = secretariat.locator("#staff-todo")
+    expect(todo.get_by_role("heading")).to_have_text("今日の対応事項")
+    expect(secretariat.locator("#user-tools")).to_contain_text("鳥取 花子")
+    screenshot(secretariat, "todo-secretariat")
+    todo.get_by_role("link", name="審査待ちの入会申込").click()
+    secretariat.wait_for_url("**/admin/members/application/?status__exact=submitted")
+    expect(secretariat.locator("#result_list tbody tr")).to_have_count(2)
+
+    hub = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo").new_page()
+    _log_in(hub, live_server, "hub@example.jp")
+    hub.wait_for_url(re.compile(r"/foodhub/$"))
