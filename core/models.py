@@ -148,6 +148,7 @@ class GeneratedDocument(models.Model):
 
     class Kind(models.TextChoices):
         PLATFORM_SUMMARY = "platform_summary", _("platform summary")
+        MONTHLY_REPORT = "monthly_report", _("monthly report")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to be rendered")

@@ -55,6 +55,8 @@ ROLE_PERMISSIONS = {
         "core.print_platform_summary",
         *_AUDIT_TRAIL,
         "core.change_generateddocument",  # the "render again" action (it writes)
+        "reports.view_monthlyreport",
+        "reports.build_monthlyreport",
         "core.view_notification",
         "django_celery_beat.view_*",
         "django_celery_beat.change_periodictask",
@@ -67,6 +69,8 @@ ROLE_PERMISSIONS = {
         "core.view_generateddocument",
         "core.print_platform_summary",
         *_SUPPORTER_AGGREGATES,
+        "reports.view_monthlyreport",
+        "reports.build_monthlyreport",
     ],
     # Scoped to their assigned sites by foodhub's Site.objects.visible_to / operable_by (so no
     # foodhub.view_all_sites here).
@@ -113,6 +117,7 @@ ROLE_PERMISSIONS = {
         "council.view_access_counts",  # counts per user and action, no case ids
         "core.view_municipality",
         *_AUDIT_TRAIL,
+        "reports.view_monthlyreport",
     ],
 }
 

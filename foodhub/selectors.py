@@ -21,6 +21,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from .models import (
     DateKind,
+    Disposal,
     Distribution,
     Donor,
     LedgerEntry,
@@ -121,12 +122,15 @@ def distribution_get(*, user, pk):
     )
 
 
-def stock_by_site_zone(user) -> list[dict]:
-    """kg and lot counts in stock per site and zone (one query, from the lots' running totals)."""
+def stock_by_site_zone(user, *, site_id=None) -> list[dict]:
+    """kg and lot counts in stock per site and zone (one query, from the lots' running totals);
+    with `site_id`, of that site only (its lots in stock come from the in-stock partial index)."""
     labels = dict(Zone.Kind.choices)
+    zones = Zone.objects.filter(site__in=Site.objects.visible_to(user))
+    if site_id is not None:
+        zones = zones.filter(site_id=site_id)
     rows = list(
-        Zone.objects.filter(site__in=Site.objects.visible_to(user))
-        .values("pk", "site_id", "site__name", "site__kind", "kind", "capacity_kg")
+        zones.values("pk", "site_id", "site__name", "site__kind", "kind", "capacity_kg")
         .annotate(
             kg=Coalesce(Sum("lots__kg", filter=Q(lots__kg__gt=0)), ZERO_KG),
             lots_in_stock=Count("lots", filter=Q(lots__kg__gt=0)),
@@ -252,6 +256,19 @@ def date_kind_labels():
     return dict(DateKind.choices)
 
 
+def disposal_reason_labels():
+    return dict(Disposal.Reason.choices)
+
+
+def zone_kind_labels():
+    return dict(Zone.Kind.choices)
+
+
+def household_recipient_kinds() -> set:
+    """Recipient kinds that are households (people), the rest being organisations."""
+    return {Recipient.Kind.HOUSEHOLD}
+
+
 def _pivot(rows, group_key, labels, sign=1):
     """[{month, <group>, kg}] → (months, groups, {(month, group): kg}, totals by group)."""
     months = sorted({row["month"] for row in rows})
@@ -311,3 +328,110 @@ def monthly_rows(user, *, since: datetime.date):
         .annotate(kg=Sum("kg_delta"), pieces=Sum("quantity_delta"), entries=Count("pk"))
         .order_by("month", "site__name", "kind")
     )
+
+
+# --- Figures for the monthly and fiscal-year reports (read by reports) -----------------------
+
+
+def food_flows_between(start: datetime.date, end: datetime.date) -> dict:
+    """The whole network's food movements from `start` to `end` (both included), all sites,
+    kg as Decimal. Transfers between hubs are internal and not counted as in or out.
+
+    received: {(site name, donor kind): kg}; distributed: {(site name, recipient kind): kg};
+    disposed: {reason: kg}; reached: {recipient kind: distinct recipients} (counts only)."""
+    entries = LedgerEntry.objects.filter(effective_on__gte=start, effective_on__lte=end)
+    received = {
+        (site, kind): kg
+        for site, kind, kg in entries.filter(kind=LedgerEntry.Kind.RECEIPT)
+        .values_list("site__name", "donation__donor__kind")
+        .annotate(kg=Sum("kg_delta"))
+        .order_by()
+    }
+    distributed = {
+        (site, kind): -kg
+        for site, kind, kg in entries.filter(kind=LedgerEntry.Kind.DISTRIBUTION)
+        .values_list("site__name", "distribution__recipient__kind")
+        .annotate(kg=Sum("kg_delta"))
+        .order_by()
+    }
+    disposed = {
+        reason: -kg
+        for reason, kg in entries.filter(kind=LedgerEntry.Kind.DISPOSAL)
+        .values_list("disposal__reason")
+        .annotate(kg=Sum("kg_delta"))
+        .order_by()
+    }
+    reached = dict(
+        Distribution.objects.filter(distributed_on__gte=start, distributed_on__lte=end)
+        .values_list("recipient__kind")
+        .annotate(n=Count("recipient", distinct=True))
+        .order_by()
+    )
+    return {
+        "received": received,
+        "distributed": distributed,
+        "disposed": disposed,
+        "reached": reached,
+    }
+
+
+def food_monthly_in_out(start: datetime.date, end: datetime.date) -> dict:
+    """kg received, distributed and disposed per calendar month from `start` to `end`:
+    {month (first day): {"received", "distributed", "disposed"}}. One query."""
+    rows = (
+        LedgerEntry.objects.filter(
+            effective_on__gte=start,
+            effective_on__lte=end,
+            kind__in=[
+                LedgerEntry.Kind.RECEIPT,
+                LedgerEntry.Kind.DISTRIBUTION,
+                LedgerEntry.Kind.DISPOSAL,
+            ],
+        )
+        .annotate(month=TruncMonth("effective_on"))
+        .values_list("month", "kind")
+        .annotate(kg=Sum("kg_delta"))
+        .order_by()
+    )
+    names = {
+        LedgerEntry.Kind.RECEIPT: "received",
+        LedgerEntry.Kind.DISTRIBUTION: "distributed",
+        LedgerEntry.Kind.DISPOSAL: "disposed",
+    }
+    result: dict = {}
+    for month, kind, kg in rows:
+        result.setdefault(month, {})[names[kind]] = abs(kg)
+    return result
+
+
+def stock_on(day: datetime.date) -> dict:
+    """kg in stock at the end of `day` per (site name, zone kind), from the ledger. One query."""
+    return {
+        (site, zone): kg
+        for site, zone, kg in LedgerEntry.objects.filter(effective_on__lte=day)
+        .values_list("site__name", "lot__zone__kind")
+        .annotate(kg=Sum("kg_delta"))
+        .order_by()
+        if kg
+    }
+
+
+def near_expiry_on(day: datetime.date) -> dict:
+    """Lots in stock at the end of `day` whose date fell within their zone's warning days of
+    `day` (or had passed): how many and their kg, from the ledger. Two queries."""
+    zones = dict(Zone.objects.values_list("pk", "near_expiry_days"))
+    longest = max(zones.values(), default=0)
+    rows = (
+        LedgerEntry.objects.filter(
+            effective_on__lte=day, lot__expiry_date__lte=day + datetime.timedelta(days=longest)
+        )
+        .values_list("lot_id", "lot__zone_id", "lot__expiry_date")
+        .annotate(kg=Sum("kg_delta"))
+        .order_by()
+    )
+    lots, kg_total = 0, Decimal("0")
+    for _lot, zone_id, expiry, kg in rows:
+        if kg > 0 and expiry <= day + datetime.timedelta(days=zones[zone_id]):
+            lots += 1
+            kg_total += kg
+    return {"lots": lots, "kg": kg_total}

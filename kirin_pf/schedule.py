@@ -13,6 +13,15 @@ To add a scheduled task: write a thin `<app>/tasks.py` task, add a line here, ru
 # weekday), description (Japanese, shown in the admin).
 PERIODIC_TASKS = [
     {
+        "name": "セキュリティ：ログイン失敗の多発のお知らせ（毎日）",
+        "task": "core.tasks.security_failures_alert_task",
+        "crontab": "15 7 * * *",
+        "description": (
+            "前日のログイン失敗・拒否が基準（SECURITY_FAILED_LOGIN_ALERT）以上あった日に、"
+            "件数の多い接続元とログイン名を事務局にお知らせします（日ごとに1回）。"
+        ),
+    },
+    {
         "name": "会員：連絡のない一般団体の確認（毎日）",
         "task": "members.tasks.no_contact_reminder_task",
         "crontab": "30 7 * * *",
@@ -85,5 +94,14 @@ PERIODIC_TASKS = [
         "task": "reports.tasks.platform_summary_monthly_task",
         "crontab": "0 6 1 * *",
         "description": "毎月1日 6:00 にプラットフォーム概要PDFを作成して保存します。",
+    },
+    {
+        "name": "月次報告の作成と送付（毎月1日）",
+        "task": "reports.tasks.monthly_report_task",
+        "crontab": "30 6 1 * *",
+        "description": (
+            "毎月1日 6:30 に前月の月次報告（会員・つながりサポーター・食支援・地域協議会）を"
+            "PDFで作成・保存し、コーディネーターと事務局にお知らせします（月ごとに1回）。"
+        ),
     },
 ]

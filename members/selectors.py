@@ -3,7 +3,8 @@
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.japanese import fold
@@ -16,6 +17,7 @@ from .models import (
     Meeting,
     Membership,
     Organisation,
+    OrganisationType,
     RuleSet,
     Vote,
 )
@@ -179,3 +181,85 @@ def general_members_nearing_no_contact(*, today: datetime.date):
             organisation.due_on = due_on
             result.append(organisation)
     return result
+
+
+# --- Figures for the monthly and fiscal-year reports (read by reports) -----------------------
+
+
+def tier_labels() -> dict:
+    return dict(Membership.Tier.choices)
+
+
+def organisation_type_labels() -> dict:
+    return dict(OrganisationType.choices)
+
+
+def membership_changes_between(start: datetime.date, end: datetime.date) -> dict:
+    """Register changes dated from `start` to `end` (both included), in three queries.
+
+    A tier change ends one membership and starts the next on the same day (members.services
+    .decisions): it is a tier change, not a new member. Re-admission after leaving is new."""
+    tier_change = Membership.objects.filter(
+        organisation=OuterRef("organisation"),
+        ended_on=OuterRef("started_on"),
+        end_reason=Membership.EndReason.TIER_CHANGED,
+    )
+    new = (
+        Membership.objects.filter(started_on__gte=start, started_on__lte=end)
+        .exclude(Exists(tier_change))
+        .count()
+    )
+    ended = Membership.objects.filter(ended_on__gte=start, ended_on__lte=end).aggregate(
+        **{
+            reason: Count("pk", filter=Q(end_reason=reason))
+            for reason in Membership.EndReason.values
+        }
+    )
+    return {"new": new, **ended}
+
+
+def memberships_on(day: datetime.date):
+    """Memberships in force at the end of `day` (one that ended that day no longer counts)."""
+    return Membership.objects.filter(started_on__lte=day).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+    )
+
+
+def member_counts_on(day: datetime.date) -> dict:
+    """Members at the end of `day` by tier, organisation type and municipality (three queries)."""
+    members = memberships_on(day)
+    by_tier = dict(members.values_list("tier").annotate(n=Count("pk")).order_by())
+    return {
+        "total": sum(by_tier.values()),
+        "by_tier": by_tier,
+        "by_type": dict(
+            members.values_list("organisation__organisation_type")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),
+        "by_municipality": dict(
+            members.values_list("organisation__municipality__name")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ),
+    }
+
+
+def applications_waiting_on(day: datetime.date) -> dict:
+    """Applications submitted by the end of `day` and not yet decided then: how many, and how
+    long they had waited (days, the longest and the mean)."""
+    next_midnight = timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    )
+    submitted = Application.objects.filter(submitted_at__lt=next_midnight).filter(
+        Q(status=Application.Status.SUBMITTED) | Q(decided_on__gt=day)
+    )
+    waits = [
+        (day - timezone.localtime(at).date()).days
+        for at in submitted.values_list("submitted_at", flat=True)
+    ]
+    return {
+        "count": len(waits),
+        "longest_days": max(waits, default=None),
+        "average_days": round(sum(waits) / len(waits), 1) if waits else None,
+    }

@@ -15,3 +15,6 @@ class ReportsConfig(AppConfig):
         register_document_template(
             GeneratedDocument.Kind.PLATFORM_SUMMARY, "reports/pdf/platform_summary.html"
         )
+        register_document_template(
+            GeneratedDocument.Kind.MONTHLY_REPORT, "reports/pdf/monthly_report.html"
+        )

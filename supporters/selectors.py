@@ -20,6 +20,7 @@ from .models import (
     Supporter,
     SupporterRuleSet,
     TrainingSession,
+    TsunagariMeeting,
 )
 
 
@@ -334,3 +335,121 @@ def supporter_totals() -> dict:
         paused=Count("pk", filter=Q(status=Supporter.Status.PAUSED)),
         withdrawn=Count("pk", filter=Q(status=Supporter.Status.WITHDRAWN)),
     )
+
+
+# --- Figures for the monthly and fiscal-year reports (read by reports) -----------------------
+
+
+def _local_day_bounds(start: datetime.date, end: datetime.date):
+    """[start 00:00, the day after end 00:00) in local time, for DateTimeField filters."""
+    return (
+        timezone.make_aware(datetime.datetime.combine(start, datetime.time())),
+        timezone.make_aware(
+            datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time())
+        ),
+    )
+
+
+def counted_on_q(day: datetime.date, prefix: str = "") -> Q:
+    """Supporters counted at the end of `day`: registered by then and not withdrawn by then."""
+    return Q(**{f"{prefix}registered_on__lte": day}) & ~Q(
+        **{f"{prefix}status": Supporter.Status.WITHDRAWN, f"{prefix}status_changed_on__lte": day}
+    )
+
+
+def trainings_held_between(start: datetime.date, end: datetime.date) -> list[dict]:
+    """Sessions (not cancelled) starting from `start` to `end`, each with its participants: the
+    named attendances plus the head count recorded without names, counted alike."""
+    low, high = _local_day_bounds(start, end)
+    sessions = (
+        TrainingSession.objects.exclude(status=TrainingSession.Status.CANCELLED)
+        .filter(starts_at__gte=low, starts_at__lt=high)
+        .select_related("municipality")
+        .annotate(named=Count("attendances"))
+        .order_by("starts_at", "pk")
+    )
+    return [
+        {
+            "date": timezone.localtime(s.starts_at).date(),
+            "title": s.title,
+            "kind": s.kind,
+            "venue": s.venue,
+            "audience": s.audience,
+            "municipality": s.municipality.name,
+            "participants": s.named + s.unrecorded_participants,
+        }
+        for s in sessions
+    ]
+
+
+def meetings_held_between(start: datetime.date, end: datetime.date) -> dict:
+    """つながりミーティング held from `start` to `end`: sessions, residents, students."""
+    return TsunagariMeeting.objects.filter(held_on__gte=start, held_on__lte=end).aggregate(
+        sessions=Count("pk"),
+        residents=Coalesce(Sum("resident_participants"), 0),
+        students=Coalesce(Sum("student_participants"), 0),
+    )
+
+
+def district_figures(*, new_from: datetime.date, new_to: datetime.date, on: datetime.date):
+    """Per school district (in display order): its target, supporters registered from `new_from`
+    to `new_to`, and supporters counted at the end of `on`. One query."""
+    districts = (
+        SchoolDistrict.objects.select_related("municipality")
+        .annotate(
+            new=Count(
+                "supporters",
+                filter=Q(
+                    supporters__registered_on__gte=new_from, supporters__registered_on__lte=new_to
+                ),
+            ),
+            counted=Count("supporters", filter=counted_on_q(on, "supporters__")),
+        )
+        .order_by("municipality__display_order", "display_order", "pk")
+    )
+    return [
+        {
+            "municipality": d.municipality.name,
+            "district": d.name,
+            "target": d.target,
+            "new": d.new,
+            "counted": d.counted,
+        }
+        for d in districts
+    ]
+
+
+def supporter_figures_by_municipality(
+    *, new_from: datetime.date, new_to: datetime.date, on: datetime.date
+) -> list[dict]:
+    """Per municipality: supporters registered in the period and counted at `on` (with or
+    without a district), and the sum of its districts' targets. Two queries."""
+    municipalities = Municipality.objects.annotate(
+        new=Count(
+            "supporters",
+            filter=Q(
+                supporters__registered_on__gte=new_from, supporters__registered_on__lte=new_to
+            ),
+        ),
+        counted=Count("supporters", filter=counted_on_q(on, "supporters__")),
+    ).order_by("display_order", "pk")
+    targets = dict(
+        SchoolDistrict.objects.values_list("municipality").annotate(t=Sum("target")).order_by()
+    )
+    return [
+        {
+            "municipality": m.name,
+            "target": targets.get(m.pk) or 0,
+            "new": m.new,
+            "counted": m.counted,
+        }
+        for m in municipalities
+    ]
+
+
+def refreshers_due_count(on: datetime.date) -> int:
+    """Active supporters whose refresher training is due on or before `on` (0 without rules)."""
+    rules = rules_in_force_or_none(on)
+    if rules is None:
+        return 0
+    return supporters_refresher_due(on=on, rules=rules).count()

@@ -1,0 +1,178 @@
+"""The monthly reports in the admin: the archive, building a past month with its progress, the
+HTML page with the charts (printable on A4), and one CSV per table."""
+
+import datetime
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.admin_base import ReadOnlyMixin
+from core.periods import add_months
+
+from .figures import wareki_month
+from .models import MonthlyReport
+from .monthly import monthly_report_request
+
+BUILD_PERMISSION = "reports.build_monthlyreport"
+MONTHS_OFFERED = 36
+
+
+def _past_months(today: datetime.date) -> list[tuple[str, str]]:
+    first = today.replace(day=1)
+    months = [add_months(first, -back) for back in range(1, MONTHS_OFFERED + 1)]
+    return [(m.isoformat(), f"{wareki_month(m)}（{m:%Y-%m}）") for m in months]
+
+
+class MonthlyReportBuildForm(forms.Form):
+    month = forms.ChoiceField(label=gettext_lazy("month"))
+    rebuild = forms.BooleanField(
+        label=gettext_lazy("build again if it already exists (new snapshot, same document)"),
+        required=False,
+    )
+
+    def __init__(self, *args, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].choices = _past_months(today)
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ("month_label", "stage", "progress", "updated_at", "links")
+    list_filter = ("stage",)
+    list_select_related = ("document",)
+    search_fields = ("month",)
+    readonly_fields = ("created_at", "updated_at")
+    exclude = ("document",)
+    change_list_template = "reports/admin/monthlyreport_changelist.html"
+
+    @admin.display(description=gettext_lazy("month"), ordering="month")
+    def month_label(self, report):
+        return wareki_month(report.month)
+
+    @admin.display(description=gettext_lazy("report"))
+    def links(self, report):
+        if report.stage != MonthlyReport.Stage.DONE:
+            url = reverse("admin:reports_monthlyreport_progress", args=[report.pk])
+            return format_html('<a href="{}">{}</a>', url, _("progress"))
+        return format_html(
+            '<a href="{}">PDF</a> ・ <a href="{}">{}</a>',
+            reverse("admin:reports_monthlyreport_pdf", args=[report.pk]),
+            reverse("admin:reports_monthlyreport_page", args=[report.pk]),
+            _("page with charts"),
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("build/", view(self.build_view), name="reports_monthlyreport_build"),
+            path(
+                "<int:pk>/progress/",
+                view(self.progress_view),
+                name="reports_monthlyreport_progress",
+            ),
+            path("<int:pk>/report/", view(self.page_view), name="reports_monthlyreport_page"),
+            path("<int:pk>/report.pdf", view(self.pdf_view), name="reports_monthlyreport_pdf"),
+            path("<int:pk>/table.csv", view(self.csv_view), name="reports_monthlyreport_csv"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_build": request.user.has_perm(BUILD_PERMISSION),
+        }
+        return super().changelist_view(request, extra_context)
+
+    # --- Building ---------------------------------------------------------------------------
+
+    def build_view(self, request):
+        if not request.user.has_perm(BUILD_PERMISSION):
+            raise PermissionDenied
+        today = timezone.localdate()
+        form = MonthlyReportBuildForm(request.POST or None, today=today)
+        if request.method == "POST" and form.is_valid():
+            month = datetime.date.fromisoformat(form.cleaned_data["month"])
+            try:
+                report = monthly_report_request(
+                    month=month, actor=request.user, rebuild=form.cleaned_data["rebuild"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                if report.stage == MonthlyReport.Stage.DONE:
+                    messages.info(
+                        request,
+                        _("The report for %(month)s already exists.")
+                        % {"month": wareki_month(month)},
+                    )
+                return redirect("admin:reports_monthlyreport_progress", report.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Build a monthly report"),
+            "form": form,
+        }
+        return TemplateResponse(request, "reports/admin/monthlyreport_build.html", context)
+
+    def _get_report(self, request, pk) -> MonthlyReport:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return get_object_or_404(MonthlyReport.objects.select_related("document"), pk=pk)
+
+    def progress_view(self, request, pk):
+        report = self._get_report(request, pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Monthly report %(month)s") % {"month": wareki_month(report.month)},
+            "report": report,
+            "finished": report.stage in (MonthlyReport.Stage.DONE, MonthlyReport.Stage.FAILED),
+        }
+        return TemplateResponse(request, "reports/admin/monthlyreport_progress.html", context)
+
+    # --- Reading ----------------------------------------------------------------------------
+
+    def _done_report(self, request, pk) -> MonthlyReport:
+        report = self._get_report(request, pk)
+        if report.stage != MonthlyReport.Stage.DONE or report.document is None:
+            raise Http404
+        return report
+
+    def page_view(self, request, pk):
+        report = self._done_report(request, pk)
+        snapshot = report.document.snapshot
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": report.document.title,
+            "report": report,
+            **snapshot,
+            "as_of": datetime.date.fromisoformat(snapshot["as_of"]),
+            "csv_url": reverse("admin:reports_monthlyreport_csv", args=[report.pk]),
+        }
+        return TemplateResponse(request, "reports/admin/monthlyreport_page.html", context)
+
+    def pdf_view(self, request, pk):
+        report = self._done_report(request, pk)
+        if not report.document.file:
+            raise Http404
+        return FileResponse(
+            report.document.file.open("rb"),
+            content_type="application/pdf",
+            filename=f"monthly-report-{report.month:%Y-%m}.pdf",
+        )
+
+    def csv_view(self, request, pk):
+        from .csv import monthly_table_csv_response
+
+        report = self._done_report(request, pk)
+        return monthly_table_csv_response(request, report=report, key=request.GET.get("table", ""))
