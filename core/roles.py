@@ -60,6 +60,10 @@ ROLE_PERMISSIONS = {
         "core.view_notification",
         "django_celery_beat.view_*",
         "django_celery_beat.change_periodictask",
+        # Staff accounts: invite, give and take roles, deactivate (staff.admin; never superusers).
+        "staff.view_staffaccount",
+        "staff.add_staffaccount",
+        "staff.change_staffaccount",
     ],
     COORDINATOR: [
         "members.view_organisation",

@@ -10,6 +10,7 @@ APP_ORDER = [
     "foodhub",
     "council",
     "reports",
+    "staff",
     "core",
     "django_celery_beat",
     "auth",

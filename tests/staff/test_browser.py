@@ -94,6 +94,19 @@ def test_the_to_do_home_per_role(live_server, browser, screenshot):
     secretariat.wait_for_url("**/admin/members/application/?status__exact=submitted")
     expect(secretariat.locator("#result_list tbody tr")).to_have_count(2)
 
+    # Accounts: invite a colleague from the admin, without Django's user screens.
+    secretariat.goto(f"{live_server.url}/admin/staff/staffaccount/add/")
+    secretariat.get_by_label("メールアドレス").fill("new@example.jp")
+    secretariat.locator("#id_last_name").fill("因幡")
+    secretariat.locator("#id_first_name").fill("太郎")
+    secretariat.get_by_label("コーディネーター").check()
+    screenshot(secretariat, "accounts-invite")
+    secretariat.get_by_role("button", name="保存", exact=True).click()
+    expect(
+        secretariat.get_by_text("パスワード設定の案内を new@example.jp に送りました。")
+    ).to_be_visible()
+    screenshot(secretariat, "accounts-list")
+
     hub = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo").new_page()
     _log_in(hub, live_server, "hub@example.jp")
     hub.wait_for_url(re.compile(r"/foodhub/$"))
