@@ -43,20 +43,20 @@ class CaseDetailView(WorkspaceMixin, TemplateView):
             tab = "overview"
         log_access(self.request, AccessLog.Action.VIEW, case=case)
         role = active_memberships(self.request.user).filter(council_id=case.council_id).first()
-        share = forms.ShareForm()
+        share = forms.ShareForm(auto_id="share_%s")
         share.fields["agency"].queryset = _agencies(case)
-        participant = forms.ParticipantForm()
+        participant = forms.ParticipantForm(auto_id="participant_%s")
         participant.fields["member"].queryset = CouncilMember.objects.filter(
             council_id=case.council_id, ended_on__isnull=True
         ).select_related("user", "agency__organisation")
-        plan_form = forms.PlanForm(agencies=_shared_agencies(case))
+        plan_form = forms.PlanForm(agencies=_shared_agencies(case), auto_id="plan_%s")
         plan_form.fields["meeting"].queryset = case.meetings.all()
         agency_forms = {}
         for name in ("SupportStartForm", "RecordForm"):
-            form = getattr(forms, name)()
+            form = getattr(forms, name)(auto_id=f"{name.lower()}_%s")
             form.fields["agency"].queryset = _shared_agencies(case)
             agency_forms[name] = form
-        transfer = forms.TransferForm()
+        transfer = forms.TransferForm(auto_id="transfer_%s")
         transfer.fields["to_council"].queryset = Council.objects.exclude(pk=case.council_id)
         context.update(
             case=case,
@@ -79,16 +79,16 @@ class CaseDetailView(WorkspaceMixin, TemplateView):
             examples=case.examples.all(),
             share_form=share,
             participant_form=participant,
-            hearing_form=forms.HearingForm(),
-            meeting_form=forms.MeetingForm(),
+            hearing_form=forms.HearingForm(auto_id="hearing_%s"),
+            meeting_form=forms.MeetingForm(auto_id="meeting_%s"),
             plan_form=plan_form,
             start_form=agency_forms["SupportStartForm"],
             record_form=agency_forms["RecordForm"],
-            follow_up_form=forms.FollowUpForm(),
-            flag_form=forms.FlagForm(),
-            closure_form=forms.ClosureForm(),
+            follow_up_form=forms.FollowUpForm(auto_id="follow_up_%s"),
+            flag_form=forms.FlagForm(auto_id="flag_%s"),
+            closure_form=forms.ClosureForm(auto_id="closure_%s"),
             transfer_form=transfer,
-            example_form=forms.ExampleForm(),
+            example_form=forms.ExampleForm(auto_id="example_%s"),
         )
         return context
 

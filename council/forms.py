@@ -94,7 +94,7 @@ PLAN_ROLE_ROWS = 4
 
 
 class PlanForm(forms.Form):
-    meeting = forms.ModelChoiceField(label=_("meeting"), queryset=CaseMeeting.objects.none())
+    meeting = forms.ModelChoiceField(label=_("case meeting"), queryset=CaseMeeting.objects.none())
     goals = forms.CharField(label=_("goals and policy"), widget=forms.Textarea)
 
     def __init__(self, *args, agencies=None, **kwargs):
@@ -159,13 +159,13 @@ class TransferForm(forms.Form):
 
 
 class ExampleForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
+    title = forms.CharField(label=_("example title"), max_length=200)
     body = forms.CharField(label=_("example"), widget=forms.Textarea)
 
 
 class DecisionForm(forms.Form):
     note = forms.CharField(
-        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("decision note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

@@ -29,7 +29,7 @@ class Council(models.Model):
         null=True,
         blank=True,
         related_name="councils",
-        verbose_name=_("municipality"),
+        verbose_name=_("city or town"),
         help_text=_("Empty for a prefecture-wide council."),
     )
     prefecture = models.CharField(_("prefecture"), max_length=10)
@@ -250,13 +250,13 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.INTAKE
     )
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(_("intake date"))
     route = models.CharField(_("route"), max_length=20, choices=Route.choices)
     municipality = models.ForeignKey(
         "core.Municipality",
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("municipality"),
+        verbose_name=_("city or town"),
     )
     categories = models.ManyToManyField(
         Category, related_name="+", blank=True, verbose_name=_("consultation categories")
@@ -269,11 +269,11 @@ class Case(models.Model):
         default=Consent.UNCONFIRMED,
     )
     # Personal: encrypted.
-    person_name = EncryptedTextField(_("name"))
-    person_kana = EncryptedTextField(_("name (kana)"))
+    person_name = EncryptedTextField(_("full name"))
+    person_kana = EncryptedTextField(_("reading of the name"))
     date_of_birth = EncryptedDateField(_("date of birth"), blank=True, default="")
-    address = EncryptedTextField(_("address"), blank=True, default="")
-    contact = EncryptedTextField(_("contact"), blank=True, default="")
+    address = EncryptedTextField(_("home address"), blank=True, default="")
+    contact = EncryptedTextField(_("phone or e-mail"), blank=True, default="")
     household = EncryptedTextField(_("household"), blank=True, default="")
     summary = EncryptedTextField(_("consultation"), blank=True, default="")
     consent_basis = EncryptedTextField(
@@ -387,7 +387,7 @@ class SupportPlan(CaseRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans")
     version = models.PositiveSmallIntegerField(_("version"))
     meeting = models.ForeignKey(
-        CaseMeeting, on_delete=models.PROTECT, related_name="plans", verbose_name=_("meeting")
+        CaseMeeting, on_delete=models.PROTECT, related_name="plans", verbose_name=_("case meeting")
     )
     goals = EncryptedTextField(_("goals and policy"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -430,7 +430,7 @@ class Approval(CaseRecord):
         CLOSURE = "closure", _("closure")
 
     class Outcome(models.TextChoices):
-        PENDING = "pending", _("pending")
+        PENDING = "pending", _("awaiting decision")
         APPROVED = "approved", _("approved")
         RETURNED = "returned", _("returned")
 
@@ -447,7 +447,7 @@ class Approval(CaseRecord):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    note = EncryptedTextField(_("note"), blank=True)
+    note = EncryptedTextField(_("decision note"), blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -523,9 +523,9 @@ class Transfer(CaseRecord):
     """A case passed to another council; the receiving intake accepts or declines."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
+        PENDING = "pending", _("awaiting decision")
         ACCEPTED = "accepted", _("accepted")
-        DECLINED = "declined", _("declined")
+        DECLINED = "declined", _("declined by the receiving council")
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transfers")
     from_council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="+")
@@ -578,7 +578,7 @@ class CaseExample(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, related_name="examples")
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="examples")
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("example title"), max_length=200)
     body = models.TextField(_("example"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     drafted_by = models.ForeignKey(
