@@ -1,9 +1,14 @@
 from django.contrib import messages
+from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from simple_history.admin import SimpleHistoryAdmin
 
 from .exports import LoggedExportMixin
 from .japanese import fold
+
+_LOOKUPS = {"exact", "iexact", "contains", "icontains", "startswith", "istartswith"}
 
 
 class ReadOnlyMixin:
@@ -20,10 +25,40 @@ class ReadOnlyMixin:
 
 
 class FoldedSearchMixin:
-    """Search a folded column with a folded term: width and kana do not matter."""
+    """Search folded columns with a folded term: width and kana do not matter.
+
+    Each word of the term must be found in one of `search_fields`. A folded column (its path
+    ends in `search_text`) is searched with the folded word by a plain LIKE on the column, which
+    PostgreSQL's trigram index on it serves; any other field as Django does (icontains, or the
+    lookup it names) with the word as typed.
+    """
 
     def get_search_results(self, request, queryset, search_term):
-        return super().get_search_results(request, queryset, fold(search_term))
+        fields = self.get_search_fields(request)
+        words = search_term.split()
+        if not fields or not words:
+            return super().get_search_results(request, queryset, search_term)
+        opts = queryset.model._meta
+        lookups = []
+        for field in fields:
+            path, _sep, lookup = field.partition("__contains")
+            if path.endswith("search_text"):
+                lookups.append((f"{path}__contains", True))
+            elif field.startswith("="):
+                lookups.append((f"{field[1:]}__iexact", False))
+            elif LOOKUP_SEP in field and field.rsplit(LOOKUP_SEP, 1)[1] in _LOOKUPS:
+                lookups.append((field, False))
+            else:
+                lookups.append((f"{field}__icontains", False))
+        for word in words:
+            condition = Q()
+            for lookup, folded in lookups:
+                condition |= Q(**{lookup: fold(word) if folded else word})
+            queryset = queryset.filter(condition)
+        may_have_duplicates = any(
+            lookup_spawns_duplicates(opts, lookup.rsplit(LOOKUP_SEP, 1)[0]) for lookup, _ in lookups
+        )
+        return queryset, may_have_duplicates
 
 
 class DomainModelAdmin(LoggedExportMixin, SimpleHistoryAdmin):

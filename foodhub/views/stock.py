@@ -21,14 +21,16 @@ class StockView(StaffView):
         today = timezone.localdate()
         lots = selectors.lot_list_for_user(request.user)
         site_id = request.GET.get("site")
-        if site_id and site_id.isdigit():
+        site_id = int(site_id) if site_id and site_id.isdigit() else None
+        if site_id:
             lots = lots.filter(site_id=site_id)
         page = Paginator(lots, LOTS_PER_PAGE).get_page(request.GET.get("page"))
         return render(
             request,
             "foodhub/stock.html",
             {
-                "by_zone": selectors.stock_by_site_zone(request.user),
+                # Only the chosen site is added up (through the in-stock partial index).
+                "by_zone": selectors.stock_by_site_zone(request.user, site_id=site_id),
                 "lots": page,
                 "sites": selectors.site_list_for_user(request.user),
                 "today": today,

@@ -13,8 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export.admin import ImportMixin
 
-from core.admin_base import DomainModelAdmin, ServiceModelAdmin, apply_to_each, report_refusal
+from core.admin_base import (
+    DomainModelAdmin,
+    FoldedSearchMixin,
+    ServiceModelAdmin,
+    apply_to_each,
+    report_refusal,
+)
 from core.japanese import format_date
+from core.paginator import EstimatedCountPaginator
 
 from .. import selectors, services
 from ..models import (
@@ -121,7 +128,7 @@ class CurrentTierFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(ImportMixin, ServiceModelAdmin):
+class OrganisationAdmin(FoldedSearchMixin, ImportMixin, ServiceModelAdmin):
     form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
     formfield_overrides = URL_FIELDS
@@ -136,7 +143,9 @@ class OrganisationAdmin(ImportMixin, ServiceModelAdmin):
     )
     list_select_related = ("municipality",)
     list_filter = (CurrentTierFilter, "organisation_type", "municipality", "activity_fields")
-    search_fields = ("name", "name_kana", "search_text", "strengths")
+    # The folded search text (name, kana, published offer) and the offer as typed.
+    search_fields = ("search_text", "strengths")
+    paginator = EstimatedCountPaginator
     readonly_fields = ("created_at", "last_contact_on", "register_status")
     change_form_template = "admin/members/organisation/change_form.html"
     # Both buttons: import (the register) and the logged export.

@@ -12,6 +12,7 @@ from core.admin_base import (
     ServiceModelAdmin,
     apply_to_each,
 )
+from core.paginator import EstimatedCountPaginator
 
 from .. import selectors, services
 from ..forms import run_check
@@ -89,6 +90,7 @@ class SupporterAdmin(FoldedSearchMixin, ImportMixin, ServiceModelAdmin, Supporte
     list_select_related = ("municipality", "district")
     list_filter = ("status", RefresherDueFilter, "municipality", "affiliation", "receives_line")
     search_fields = ("search_text", "email", "phone")
+    paginator = EstimatedCountPaginator
     # Status moves only through the actions (services); training dates through attendance.
     readonly_fields = (
         "status",
@@ -247,13 +249,17 @@ class RegistrationAdmin(SupportersModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ReadOnlyMixin, SupportersModelAdmin):
+class AttendanceAdmin(FoldedSearchMixin, ReadOnlyMixin, SupportersModelAdmin):
     resource_classes = [AttendanceResource]
     list_display = ("supporter", "session", "walk_in", "recorded_at")
     list_select_related = ("supporter", "session")
     list_filter = ("walk_in", "session__kind")
     search_fields = ("supporter__search_text", "session__title")
     readonly_fields = ("recorded_at", "recorded_by")
+    # Latest sessions first by the attendance's own columns (the unique index on session and
+    # supporter), not through a join to every session's start time.
+    ordering = ("-session_id", "-supporter_id")
+    paginator = EstimatedCountPaginator
     # Recorded only on the session's attendance page (session_attendance_record).
 
 
