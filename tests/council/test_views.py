@@ -215,3 +215,26 @@ def test_break_glass_expires(client, world, settings):
     assert Case.objects.visible_to(world["worker"]).filter(pk=hidden.pk).exists()
     later = BreakGlass.objects.get().expires_at + dt.timedelta(seconds=1)
     assert not Case.objects.visible_to(world["worker"], now=later).filter(pk=hidden.pk).exists()
+
+
+def test_every_pdf_page_carries_the_handling_mark_and_who_printed_it(client, world):
+    from tests.conftest import pdf_text
+
+    case = world["case"]
+    case.household = "\n".join(f"世帯の状況 {i}" for i in range(120))  # several pages
+    case.save()
+    client.force_login(world["intake"])
+    pdf = client.get(reverse("council:sheet", args=[case.reference])).content
+    pages = pdf_text(pdf).split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 2
+    username = world["intake"].get_username()
+    assert all("取扱注意" in p and f"印刷: {username}" in p for p in pages)
+
+
+def test_the_open_case_export_is_logged_and_has_no_personal_fields(client, world):
+    client.force_login(world["supervisor"])
+    response = client.get(reverse("council:export-open"))
+    body = response.content.decode("utf-8-sig")
+    assert world["case"].reference in body and "架空" not in body
+    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT).count() == 1
