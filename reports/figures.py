@@ -255,7 +255,7 @@ def supporters_tables(periods) -> list[dict]:
                     [now["target"], now["new"], fy["new"], now["counted"], ago["counted"], percent],
                 )
             )
-        return _table(key, "supporters", title, columns, rows)
+        return _table(key, "supporters", title, columns, _drop_empty(rows))
 
     def district_rows(period, on):
         return supporters.district_figures(new_from=period.start, new_to=period.end, on=on)

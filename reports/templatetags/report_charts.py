@@ -27,8 +27,13 @@ def nice_max(value: float) -> float:
     return 10 * power
 
 
-def _ticks(top: float, count: int = 4) -> list[float]:
-    return [top * i / count for i in range(count + 1)]
+def _ticks(top: float) -> list[float]:
+    """Gridlines from 0 to `top` on round steps (whole numbers whenever `top` is one)."""
+    for count in (5, 4, 2, 1):
+        step = top / count
+        if top < 1 or step == int(step):
+            return [step * i for i in range(count + 1)]
+    return [top * i / 4 for i in range(5)]
 
 
 def _number(value: float) -> str:
