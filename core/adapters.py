@@ -1,7 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from . import roles
+from .abuse import client_ip
+from .security_log import SecurityEvent, security_event_record
 
 
 def _only_hub_operator(user) -> bool:
@@ -16,6 +19,28 @@ class InviteOnlyAccountAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request):
         return False
+
+    def pre_authenticate(self, request, **credentials):
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:  # too many failed attempts for this address or login name
+            from .security import log_lockout
+
+            log_lockout(request, credentials.get("email") or credentials.get("username") or "")
+            raise
+
+    def send_password_reset_mail(self, user, email, context):
+        security_event_record(
+            SecurityEvent.Kind.PASSWORD_RESET_REQUESTED,
+            request=context.get("request") or self.request,
+            user=user,
+            login=email,
+        )
+        return super().send_password_reset_mail(user, email, context)
+
+    def get_client_ip(self, request):
+        # The one notion of "who is asking" (TRUSTED_PROXY_COUNT) for allauth's rate limits too.
+        return client_ip(request) or super().get_client_ip(request)
 
     def get_login_redirect_url(self, request):
         # Staff work in the admin, hub operators at their hubs; member organisations' contacts

@@ -13,7 +13,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("System")
 
     def ready(self):
-        from . import checks, roles, schedule  # noqa: F401  (checks registers itself)
+        from . import checks, roles, schedule, security  # noqa: F401  (they register themselves)
         from .admin_actions import require_change_permission_on_undeclared_actions
 
         require_change_permission_on_undeclared_actions()

@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
 
 _NOT_SENDING = {
     "django.core.mail.backends.console.EmailBackend",
@@ -23,3 +24,27 @@ def email_is_really_sent(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(Tags.database, deploy=True)
+def no_demo_accounts(app_configs, databases=None, **kwargs):
+    """The demo's logins (passwords in the repository, no two-factor under DEBUG) must not exist
+    in an installation that runs without DEBUG. Run with `check --deploy --database default`."""
+    if settings.DEBUG or not databases:
+        return []
+    from .demo import DEMO_DOMAIN, demo_accounts
+
+    try:
+        names = list(demo_accounts().values_list("email", flat=True)[:5])
+    except DatabaseError:  # not migrated yet: nothing to find
+        return []
+    if not names:
+        return []
+    return [
+        Error(
+            f"Demo accounts exist: {', '.join(names)}.",
+            hint=f"Deactivate or delete every account @{DEMO_DOMAIN} (created by "
+            "load_demo_data); the demo is for development with DEBUG=true only.",
+            id="kirin_pf.E010",
+        )
+    ]

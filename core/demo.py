@@ -3,7 +3,9 @@
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
 
 from . import roles
 from .models import Municipality, User
@@ -19,8 +21,20 @@ MUNICIPALITIES = [
     ("香美町", "かみちょう", "兵庫県", 16064, 5912, "40.7", 3),
 ]
 
-DEMO_EMAIL = "demo@kirin-pf.example"
+# Every demo login's address is in this (reserved, undeliverable) domain: the deploy check refuses
+# an installation that has one, and only with DEBUG may they skip two-factor authentication.
+DEMO_DOMAIN = "kirin-pf.example"
+DEMO_EMAIL = f"demo@{DEMO_DOMAIN}"
 DEMO_PASSWORD = "kirin-demo-2026"
+
+
+def is_demo_email(email: str) -> bool:
+    return (email or "").lower().endswith("@" + DEMO_DOMAIN)
+
+
+def demo_accounts():
+    """Active accounts of the demo (whatever app created them)."""
+    return User.objects.filter(is_active=True, email__iendswith="@" + DEMO_DOMAIN)
 
 
 def load() -> dict[str, Municipality]:
@@ -43,6 +57,11 @@ def load() -> dict[str, Municipality]:
 
 
 def load_demo_user() -> User:
+    """The secretariat's demo login, whose password is in the repository: DEBUG only."""
+    if not settings.DEBUG:
+        raise ImproperlyConfigured(
+            "The demo login is for development only (DEBUG=true); production refuses it."
+        )
     user, created = User.objects.get_or_create(
         username="demo",
         defaults={

@@ -28,7 +28,9 @@ class RequireMFAMiddleware:
             user.is_authenticated
             and not request.path.startswith(_ALLOWED_PREFIXES)
             and user.mfa_required
-            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            and not Authenticator.objects.filter(
+                user=user, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+            ).exists()
         ):
             if request.headers.get("Sec-Fetch-Dest", "document") not in _PAGE_DESTINATIONS:
                 # A background request (image, script, fetch) must not open the set-up page:

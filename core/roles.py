@@ -3,7 +3,11 @@
 The groups (and their MFA policy) are created by a data migration; the permissions are declared
 here and synced after every `migrate`, so a later app's new models reach the right roles without
 hand-editing groups. Each rule is "app_label.codename", "app_label.*" (every permission of the
-app) or "app_label.view_*" (read-only on the whole app).
+app) or "app_label.view_*" (read-only on the whole app); a rule starting with "!" takes
+permissions away again ("!foodhub.view_recipient"), whatever the order.
+
+Who may read personal data is decided here, model by model (PERSONAL_DATA_READERS), and proven by
+tests/security walking every admin URL and export for every role.
 """
 
 from django.apps import apps as global_apps
@@ -17,11 +21,23 @@ COUNCIL_MEMBER = "協議会構成員"
 AUDITOR = "監査"
 
 ALL_ROLES = [SECRETARIAT, COORDINATOR, HUB_OPERATOR, COUNCIL_MEMBER, AUDITOR]
-MFA_REQUIRED_ROLES = {COUNCIL_MEMBER}
+# Every staff role signs in with two factors (core migration 0009); RolePolicy can relax it.
+MFA_REQUIRED_ROLES = set(ALL_ROLES)
+
+# Food recipients are households in need (reference code, household size, referring agency); their
+# liability consents, the distributions to them and the delivery notes (the PDF needs
+# view_distribution) name them. Coordinators need aggregates (dashboard, monthly figures) and
+# auditors the ledger and the movements: neither needs the household.
+_FOODHUB_HOUSEHOLDS = [
+    "!foodhub.view_recipient",
+    "!foodhub.view_liabilityconsent",
+    "!foodhub.view_distribution",
+]
 
 # Notifications are not in the auditors' trail: their recipients are people's e-mail addresses.
 _AUDIT_TRAIL = [
     "core.view_exportlog",
+    "core.view_securityevent",
     "core.view_generateddocument",
 ]
 
@@ -69,6 +85,7 @@ ROLE_PERMISSIONS = {
         "members.view_organisation",
         "members.view_membership",
         "foodhub.view_*",
+        *_FOODHUB_HOUSEHOLDS,
         "core.view_municipality",
         "core.view_generateddocument",
         "core.print_platform_summary",
@@ -117,12 +134,42 @@ ROLE_PERMISSIONS = {
         *_SUPPORTER_AGGREGATES,
         "members.view_*",
         "foodhub.view_*",
+        *_FOODHUB_HOUSEHOLDS,
         "council.view_council",
         "council.view_access_counts",  # counts per user and action, no case ids
         "core.view_municipality",
         *_AUDIT_TRAIL,
         "reports.view_monthlyreport",
     ],
+}
+
+
+# Every model whose rows hold personal data, and exactly the roles that may read it (changelist,
+# change page, history, export). Superusers aside, nobody else. tests/security checks each cell.
+_SECRETARIAT_ONLY = frozenset({SECRETARIAT})
+PERSONAL_DATA_READERS = {
+    "core.User": frozenset(),  # accounts are managed by superusers
+    "staff.StaffAccount": _SECRETARIAT_ONLY,  # staff names and e-mail addresses
+    "account.EmailAddress": frozenset(),
+    "mfa.Authenticator": frozenset(),
+    "core.Notification": _SECRETARIAT_ONLY,  # recipients' e-mail addresses
+    "core.ExportLog": frozenset({SECRETARIAT, AUDITOR}),  # who exported what
+    "core.SecurityEvent": frozenset({SECRETARIAT, AUDITOR}),  # sign-ins, addresses, browsers
+    "members.Application": frozenset({SECRETARIAT, AUDITOR}),  # applicants' contact details
+    "members.Organisation": frozenset({SECRETARIAT, COORDINATOR, AUDITOR}),  # contact persons
+    "members.Membership": frozenset({SECRETARIAT, COORDINATOR, AUDITOR}),
+    "members.Prospect": frozenset({SECRETARIAT, AUDITOR}),
+    "supporters.Supporter": _SECRETARIAT_ONLY,
+    "supporters.Registration": _SECRETARIAT_ONLY,
+    "supporters.Attendance": _SECRETARIAT_ONLY,
+    "supporters.Certificate": _SECRETARIAT_ONLY,
+    "supporters.SupporterNotice": _SECRETARIAT_ONLY,
+    # Households in need: the secretariat and the hub operators of the serving site only.
+    "foodhub.Recipient": frozenset({SECRETARIAT, HUB_OPERATOR}),
+    "foodhub.LiabilityConsent": frozenset({SECRETARIAT, HUB_OPERATOR}),
+    "foodhub.Distribution": frozenset({SECRETARIAT, HUB_OPERATOR}),
+    "council.CouncilMember": _SECRETARIAT_ONLY,
+    "council.AccessLog": frozenset(),  # read in the council workspace, not the admin
 }
 
 
@@ -155,5 +202,15 @@ def sync_role_permissions(sender=None, using=DEFAULT_DB_ALIAS, apps=global_apps,
         group = Group.objects.using(using).filter(name=role).first()
         if group is None:  # created by core's data migration; absent only mid-migration
             continue
-        wanted = {p for rule in ROLE_PERMISSIONS[role] for p in _expand(rule, permissions_by_app)}
-        group.permissions.set(wanted)
+        group.permissions.set(role_permission_objects(role, permissions_by_app))
+
+
+def role_permission_objects(role, permissions_by_app):
+    rules = ROLE_PERMISSIONS[role]
+    granted = {
+        p for rule in rules if not rule.startswith("!") for p in _expand(rule, permissions_by_app)
+    }
+    taken = {
+        p for rule in rules if rule.startswith("!") for p in _expand(rule[1:], permissions_by_app)
+    }
+    return granted - taken

@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.limits import BoundedTextMixin
 from core.models import Municipality
 
 from .models import (
@@ -174,7 +175,7 @@ class BreakGlassForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ConcernForm(forms.ModelForm):
+class ConcernForm(BoundedTextMixin, forms.ModelForm):
     municipality = forms.ModelChoiceField(
         label=_("municipality where the person lives"), queryset=Municipality.objects.all()
     )

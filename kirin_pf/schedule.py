@@ -65,6 +65,15 @@ PERIODIC_TASKS = [
         ),
     },
     {
+        "name": "食品：在庫と台帳の夜間点検（毎日）",
+        "task": "foodhub.tasks.ledger_check_task",
+        "crontab": "30 2 * * *",
+        "description": (
+            "毎晩2:30に、各ロットの在庫が入出庫台帳の合計と一致するかを点検し、"
+            "一致しないロットがあれば事務局にお知らせします（日ごとに1回）。"
+        ),
+    },
+    {
         "name": "食品の期限接近通知（毎日）",
         "task": "foodhub.tasks.near_expiry_alert_task",
         "crontab": "0 7 * * *",

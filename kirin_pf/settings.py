@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.limits.RequestBodyLimitMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "core.middleware.RequireMFAMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -203,7 +204,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A password reset for an address without an account sends nothing (there is no sign-up to point
+# to, and a mail would tell a stranger which addresses have accounts).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Two-factor: an authenticator app (TOTP), passkeys and security keys (WebAuthn), recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://127.0.0.1 in development only
 MFA_TOTP_ISSUER = "kirin_pf"
 # The TOTP secret stays the same until activated, so enrolment works on the first try (core/mfa.py).
 MFA_FORMS = {"activate_totp": "core.mfa.StableActivateTOTPForm"}
@@ -217,9 +223,17 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 # --- Security ------------------------------------------------------------------------------
+# Request bodies: forms up to 256 KB (every public text field has its own maximum, core.limits),
+# file uploads (imports) up to 10 MB; larger ones are refused with a Japanese page (413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many reverse proxies append to X-Forwarded-For in front of the app (0: none, trust nothing).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The secretariat is mailed the day's summary when sign-in failures reach this many (core.security).
+SECURITY_FAILED_LOGIN_ALERT = 20
+# One setting: allauth's login limits read the same count (and its adapter asks core.abuse).
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -3,6 +3,10 @@ from django.urls import include, path
 
 from core import views as core_views
 
+# allauth answers a rate-limited request with this view (core.security logs sign-in lockouts).
+handler429 = "core.security.rate_limited"
+handler400 = "core.limits.bad_request"  # a too large form field: the Japanese 413 page
+
 urlpatterns = [
     path("", core_views.HomeView.as_view(), name="home"),
     path("healthz", core_views.healthz, name="healthz"),

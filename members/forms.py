@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.japanese import fold, is_kana, normalize_phone, normalize_postal_code
+from core.limits import BoundedTextMixin
 from core.models import Municipality
 
 from .models import (
@@ -17,7 +18,7 @@ from .models import (
 )
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(BoundedTextMixin, forms.ModelForm):
     """入会申込書 (別紙1). Every check of 要領第2条 is an explicit declaration."""
 
     organisation_type = forms.ChoiceField(

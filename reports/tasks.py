@@ -4,14 +4,15 @@ from django.utils import timezone
 from core.services import document_render
 
 from .monthly import monthly_report_build, monthly_report_for_previous_month
-from .services import platform_summary_create
+from .services import platform_summary_for_month
 
 
 @shared_task
 def platform_summary_monthly_task() -> int:
     """Archive the platform summary on the 1st of each month (schedule: kirin_pf/schedule.py)."""
-    document = platform_summary_create(actor=None)
-    document_render(document=document)
+    document = platform_summary_for_month(today=timezone.localdate())
+    if document.status != document.Status.RENDERED:
+        document_render(document=document)
     return document.pk
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import add_service_errors
 from core.japanese import is_kana
+from core.limits import BoundedTextMixin
 
 from . import services
 from .models import Registration, SchoolDistrict
@@ -19,7 +20,7 @@ def run_check(form, check, *args, **kwargs) -> None:
         add_service_errors(form, exc)
 
 
-class SignupForm(forms.ModelForm):
+class SignupForm(BoundedTextMixin, forms.ModelForm):
     """The public sign-up form. `website` is a honeypot: people never see or fill it."""
 
     consent = forms.BooleanField(

@@ -33,7 +33,8 @@ def test_demo_data_loads_the_seven_municipalities_with_their_census_figures():
     assert towns["鳥取市"].community_cafeterias == 46
 
 
-def test_loading_demo_data_twice_changes_nothing(tmp_path):
+def test_loading_demo_data_twice_changes_nothing(tmp_path, settings):
+    settings.DEBUG = True  # the demo login is for development only
     with open(tmp_path / "out", "w") as out:
         call_command("load_demo_data", "--demo-user", stdout=out)
         first = _counts()
@@ -43,7 +44,8 @@ def test_loading_demo_data_twice_changes_nothing(tmp_path):
     assert first[0] == 7
 
 
-def test_the_demo_login_is_a_secretariat_member(client, tmp_path):
+def test_the_demo_login_is_a_secretariat_member(client, tmp_path, settings):
+    settings.DEBUG = True  # the demo login (without two-factor) is for development only
     with open(tmp_path / "out", "w") as out:
         call_command("load_demo_data", "--demo-user", stdout=out)
 

@@ -8,7 +8,8 @@ from foodhub.models import LedgerEntry, Recipient, Zone
 pytestmark = pytest.mark.django_db
 
 
-def test_a_month_in_the_life_runs_from_a_fresh_database_and_again_changes_nothing():
+def test_a_month_in_the_life_runs_from_a_fresh_database_and_again_changes_nothing(settings):
+    settings.DEBUG = True  # the demo login is for development only
     call_command("load_demo_data", "--demo-user", stdout=io.StringIO())
     assert Zone.objects.count() == 12
     assert Recipient.objects.filter(kind="household", name="").count() == 2

@@ -43,3 +43,19 @@ def admin_actions():
         for model, model_admin in registered_admins()
         for func, name, _description in model_admin._get_base_actions()
     ]
+
+
+def admin_read_urls(model, obj):
+    """The admin's reading URLs of a model: changelist, change page, history, export."""
+    from django.urls import NoReverseMatch, reverse
+
+    info = (model._meta.app_label, model._meta.model_name)
+    urls = {"changelist": reverse("admin:{}_{}_changelist".format(*info))}
+    if obj is not None:
+        urls["change"] = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+        urls["history"] = reverse("admin:{}_{}_history".format(*info), args=[obj.pk])
+    try:
+        urls["export"] = reverse("admin:{}_{}_export".format(*info))
+    except NoReverseMatch:
+        pass
+    return urls

@@ -4,21 +4,55 @@ Read top to bottom: exports, admin actions, who reads personal data, sessions, s
 the security log, public input limits, demo accounts and MFA, headers.
 """
 
+import datetime
+import io
+import os
+import subprocess
+import sys
 from decimal import Decimal
+from urllib.parse import urlencode
 
 import pytest
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.mfa.models import Authenticator
+from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.sites import site as admin_site
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import Group
+from django.core.checks import run_checks
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from core import roles
+from core.abuse import client_ip
+from core.checks import no_demo_accounts
+from core.demo import DEMO_EMAIL
 from core.exports import SafeModelResource, escape_formula
-from core.models import GeneratedDocument
+from core.limits import PUBLIC_TEXT_MAX, is_free_text
+from core.models import GeneratedDocument, RolePolicy, SecurityEvent, User
+from core.tasks import security_failures_alert_task
+from council.forms import ConcernForm
 from foodhub.models import LedgerEntry
 from foodhub.resources import LedgerEntryResource
+from foodhub.tasks import ledger_check_task
+from members.forms import ApplicationForm
+from members.models import Application
+from reports.tasks import platform_summary_monthly_task
+from supporters.forms import SignupForm
 from tests.factories import StaffFactory
+from tests.members.test_views import _valid_post as _valid_application_post
 
-from .registry import admin_actions, exporting_admins, project_resource_classes
+from .people import load_people
+from .registry import (
+    admin_actions,
+    admin_read_urls,
+    exporting_admins,
+    project_resource_classes,
+)
 
 # --- 1. Exports cannot carry a live spreadsheet formula ------------------------------------------
 
@@ -107,3 +141,390 @@ def _request_for(user):
     request = RequestFactory().get("/")
     request.user = user
     return request
+
+
+# --- 3. Who reads personal data: role x URL x export ---------------------------------------------
+
+# Staff pages outside the admin that show a household (foodhub), by the model they show.
+FOODHUB_PAGES = {
+    "foodhub.Recipient": lambda obj: [reverse("foodhub:recipient-list")],
+    "foodhub.Distribution": lambda obj: [
+        reverse("foodhub:distribution-detail", args=[obj.pk]),
+        reverse("foodhub:distribution-delivery-note", args=[obj.pk]),
+    ],
+}
+
+
+@pytest.fixture
+def staff_by_role(db):
+    """One staff account per role (the hub operator runs every site, so scope is no excuse)."""
+    from foodhub.models import Site, SiteOperator
+
+    users = {role: StaffFactory(roles=[role]) for role in roles.ALL_ROLES}
+    load_people(users[roles.SECRETARIAT])
+    for site in Site.objects.all():
+        SiteOperator.objects.create(site=site, user=users[roles.HUB_OPERATOR])
+    return users
+
+
+def test_each_model_with_personal_data_is_read_by_exactly_the_declared_roles(client, staff_by_role):
+    wrong = []
+    for label, readers in sorted(roles.PERSONAL_DATA_READERS.items()):
+        model = apps.get_model(label)
+        obj = model._default_manager.order_by("pk").first()
+        urls = admin_read_urls(model, obj)
+        pages = FOODHUB_PAGES[label](obj) if label in FOODHUB_PAGES and obj else []
+        for role, user in staff_by_role.items():
+            client.force_login(user)
+            for kind, url in [*urls.items(), *(("page", page) for page in pages)]:
+                status = client.get(url).status_code
+                may_read = role in readers
+                if may_read and kind in ("changelist", "export") and status != 200:
+                    wrong.append(f"{role} cannot {kind} {label} ({status})")
+                if not may_read and status == 200:
+                    wrong.append(f"{role} can {kind} {label}: {url}")
+        if obj is None and readers:
+            wrong.append(f"no {label} to open")
+    assert not wrong, "\n".join(wrong)
+
+
+# --- 4. Sessions end with the account; staff access ends with the last role ---------------------
+
+
+def test_deactivating_an_account_ends_its_sessions_for_good(client, db):
+    user = StaffFactory(roles=[roles.SECRETARIAT])
+    client.force_login(user)
+    assert client.get("/admin/").status_code == 200
+
+    user.is_active = False
+    user.save()
+    user.is_active = True  # re-activated: the old session must not come back
+    user.save()
+
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "login" in response["Location"]
+    client.force_login(user)  # a new login works
+    assert client.get("/admin/").status_code == 200
+
+
+def test_an_account_never_deactivated_keeps_djangos_session_hash(db):
+    user = StaffFactory()
+    assert user.session_epoch == 0
+    assert user.get_session_auth_hash() == AbstractBaseUser.get_session_auth_hash(user)
+
+
+def test_removing_the_last_role_removes_staff_access(db, django_capture_on_commit_callbacks):
+    user = StaffFactory(roles=[roles.AUDITOR, roles.COORDINATOR])
+    auditors = Group.objects.get(name=roles.AUDITOR)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user.groups.remove(auditors)
+    user.refresh_from_db()
+    assert user.is_staff  # still a coordinator
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user.groups.clear()
+    user.refresh_from_db()
+    assert not user.is_staff
+
+
+def test_changing_a_role_in_the_admin_keeps_staff_access(client, admin_user):
+    user = StaffFactory(roles=[roles.AUDITOR])
+    client.force_login(admin_user)
+    url = reverse("admin:core_user_change", args=[user.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k != "password"}
+    data.update(
+        groups=[Group.objects.get(name=roles.COORDINATOR).pk],
+        is_active="on",
+        is_staff="on",
+        date_joined_0=user.date_joined.date().isoformat(),
+        date_joined_1="00:00:00",
+        user_permissions=[],
+    )
+    data.pop("last_login", None)
+    data.pop("date_joined", None)
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.content[:2000]
+    user.refresh_from_db()
+    assert user.is_staff
+    assert list(user.groups.values_list("name", flat=True)) == [roles.COORDINATOR]
+
+
+# --- 5. Settings that must agree ----------------------------------------------------------------
+
+
+def test_one_proxy_setting_drives_the_projects_and_allauths_client_ip():
+    env = {**os.environ, "DEBUG": "true", "TRUSTED_PROXY_COUNT": "2"}
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.TRUSTED_PROXY_COUNT, s.ALLAUTH_TRUSTED_PROXY_COUNT)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "kirin_pf.settings"},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings.BASE_DIR,
+    )
+    assert out.stdout.split() == ["2", "2"]
+
+
+def test_allauths_rate_limits_see_the_same_visitor_as_the_public_forms(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = RequestFactory().get(
+        "/", HTTP_X_FORWARDED_FOR="203.0.113.9, 198.51.100.7", REMOTE_ADDR="10.0.0.2"
+    )
+    assert get_account_adapter().get_client_ip(request) == client_ip(request) == "198.51.100.7"
+
+
+def test_the_monthly_platform_summary_run_twice_makes_one_document(db):
+    first = platform_summary_monthly_task()
+    second = platform_summary_monthly_task()
+
+    assert first == second
+    [document] = GeneratedDocument.objects.filter(kind=GeneratedDocument.Kind.PLATFORM_SUMMARY)
+    assert document.period == f"{timezone.localdate():%Y-%m}"
+    assert document.status == GeneratedDocument.Status.RENDERED
+
+
+def test_a_password_reset_for_an_unknown_address_sends_nothing(client, db, mailoutbox):
+    StaffFactory(email="known@example.jp")
+
+    client.post(reverse("account_reset_password"), {"email": "stranger@example.jp"})
+    assert mailoutbox == []
+
+    client.post(reverse("account_reset_password"), {"email": "known@example.jp"})
+    assert [m.to for m in mailoutbox] == [["known@example.jp"]]
+
+
+# --- 6. The security log ------------------------------------------------------------------------
+
+PASSWORD = "correct-horse-battery"
+BROWSER = "Mozilla/5.0 (test)"
+
+
+def _events(*kinds):
+    return list(SecurityEvent.objects.filter(kind__in=kinds).order_by("pk"))
+
+
+def _sign_in(client, login, password):
+    return client.post(
+        reverse("account_login"),
+        {"login": login, "password": password},
+        HTTP_USER_AGENT=BROWSER,
+        HTTP_X_FORWARDED_FOR="203.0.113.5, 10.0.0.1",
+    )
+
+
+def test_sign_ins_failures_and_lockouts_are_logged_with_address_and_browser(client, settings, db):
+    settings.TRUSTED_PROXY_COUNT = 1  # the client is the address the proxy appended
+    user = StaffFactory(email="jimu@example.jp", roles=[roles.SECRETARIAT])
+
+    _sign_in(client, "jimu@example.jp", PASSWORD)
+    client.logout()
+    for _ in range(6):
+        _sign_in(client, "jimu@example.jp", "wrong-password")
+    _sign_in(client, "nobody@example.jp", "guess-guess")
+
+    [success] = _events(SecurityEvent.Kind.LOGIN_SUCCEEDED)
+    assert (success.user, success.outcome, success.user_agent) == (user, "success", BROWSER)
+    assert success.ip == "10.0.0.1"
+    failures = _events(SecurityEvent.Kind.LOGIN_FAILED)
+    assert len(failures) == 6  # five wrong passwords, then the stranger
+    assert failures[0].login == "jimu@example.jp" and failures[0].user == user
+    assert (failures[-1].login, failures[-1].user) == ("nobody@example.jp", None)
+    [locked] = _events(SecurityEvent.Kind.LOGIN_LOCKED)
+    assert (locked.login, locked.outcome) == ("jimu@example.jp", "refused")
+    assert not SecurityEvent.objects.filter(detail__icontains="wrong-password").exists()
+
+
+def test_two_factor_changes_password_resets_and_role_changes_are_logged(client, admin_user, db):
+    from allauth.mfa import signals as mfa_signals
+    from allauth.mfa.models import Authenticator
+
+    user = StaffFactory(email="hub@example.jp", roles=[roles.HUB_OPERATOR])
+    totp = Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={})
+    since = SecurityEvent.objects.order_by("pk").last().pk  # the factory gave the first role
+    request = RequestFactory().get("/", HTTP_USER_AGENT=BROWSER, REMOTE_ADDR="192.0.2.1")
+    for signal in (mfa_signals.authenticator_added, mfa_signals.authenticator_removed):
+        signal.send(sender=Authenticator, request=request, user=user, authenticator=totp)
+    client.post(reverse("account_reset_password"), {"email": "hub@example.jp"})
+    user.groups.add(Group.objects.get(name=roles.AUDITOR))
+    user.groups.remove(Group.objects.get(name=roles.HUB_OPERATOR))
+
+    events = SecurityEvent.objects.filter(pk__gt=since).order_by("pk")
+    kinds = [(e.kind, e.user_id, e.detail) for e in events]
+    assert kinds == [
+        ("mfa.added", user.pk, "totp"),
+        ("mfa.removed", user.pk, "totp"),
+        ("password.reset_requested", user.pk, ""),
+        ("role.added", user.pk, roles.AUDITOR),
+        ("role.removed", user.pk, roles.HUB_OPERATOR),
+    ]
+    assert {e.actor_id for e in events} == {None}  # no request: changed from the shell
+
+
+def test_the_security_log_is_append_only_in_the_database(db):
+    event = SecurityEvent.objects.create(kind="login.failed", outcome="failure", login="x")
+
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        SecurityEvent.objects.filter(pk=event.pk).update(login="y")
+
+
+@pytest.mark.parametrize(("failures", "mails"), [(19, 0), (20, 2)])
+def test_the_secretariat_hears_of_a_spike_of_failed_sign_ins_once_a_day(
+    db, settings, mailoutbox, failures, mails
+):
+    settings.SECURITY_FAILED_LOGIN_ALERT = 20
+    StaffFactory(email="a@example.jp", roles=[roles.SECRETARIAT])
+    StaffFactory(email="b@example.jp", roles=[roles.SECRETARIAT])
+    StaffFactory(email="c@example.jp", roles=[roles.AUDITOR])
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    noon = timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(12)))
+    SecurityEvent.objects.bulk_create(
+        SecurityEvent(
+            kind="login.failed", outcome="failure", login="x", ip="198.51.100.1", created_at=noon
+        )
+        for _ in range(failures)
+    )
+
+    security_failures_alert_task()
+    security_failures_alert_task()  # a second run the same day sends nothing more
+
+    assert sorted(m.to[0] for m in mailoutbox) == ["a@example.jp", "b@example.jp"][:mails]
+    if mails:
+        assert "198.51.100.1：20 件" in mailoutbox[0].body
+
+
+def test_the_daily_summary_is_scheduled():
+    tasks = {entry["task"] for entry in settings.PERIODIC_TASKS}
+    assert "core.tasks.security_failures_alert_task" in tasks
+
+
+# --- 7. Public input is bounded -----------------------------------------------------------------
+
+PUBLIC_FORMS = [ApplicationForm, SignupForm, ConcernForm]
+
+
+@pytest.mark.parametrize("form_class", PUBLIC_FORMS, ids=lambda c: c.__name__)
+def test_every_text_field_of_a_public_form_has_a_maximum(db, form_class):
+    form = form_class()
+    unbounded = [
+        name for name, field in form.fields.items() if is_free_text(field) and not field.max_length
+    ]
+    assert unbounded == []
+
+
+@pytest.mark.parametrize("encoding", ["urlencoded", "multipart"])
+def test_a_one_megabyte_activity_text_is_refused_in_japanese(client, db, encoding):
+    data = _valid_application_post(activity_summary="あ" * (1024 * 1024 // 3))
+
+    if encoding == "urlencoded":  # what a browser sends for a form without files
+        response = client.post(
+            reverse("members:apply"),
+            urlencode(data, doseq=True),
+            content_type="application/x-www-form-urlencoded",
+        )
+    else:
+        response = client.post(reverse("members:apply"), data)
+
+    assert response.status_code == 413
+    assert "大きすぎます" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+def test_an_activity_text_over_the_maximum_is_refused_by_the_form_in_japanese(client, db):
+    data = _valid_application_post(activity_summary="あ" * (PUBLIC_TEXT_MAX + 1))
+
+    response = client.post(reverse("members:apply"), data)
+
+    assert response.status_code == 200
+    assert f"{PUBLIC_TEXT_MAX} 文字以下" in str(response.context["form"].errors["activity_summary"])
+    assert not Application.objects.exists()
+
+
+# --- 8. Demo accounts and two-factor authentication ---------------------------------------------
+
+
+def test_the_demo_login_cannot_be_created_without_debug(db, settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="--demo-user is for development only"):
+        call_command("load_demo_data", "--demo-user", stdout=io.StringIO())
+
+    assert not User.objects.filter(email=DEMO_EMAIL).exists()
+
+
+def test_the_deploy_check_fails_while_a_demo_account_exists(db, settings):
+    settings.DEBUG = False
+    StaffFactory(email="council-intake@kirin-pf.example")
+
+    errors = run_checks(include_deployment_checks=True, databases=["default"])
+
+    assert "kirin_pf.E010" in [e.id for e in errors]
+    User.objects.filter(email__endswith="@kirin-pf.example").update(is_active=False)
+    assert no_demo_accounts(None, databases=["default"]) == []
+
+
+def test_every_staff_role_requires_two_factor_as_deployed(client, mfa_as_deployed):
+    required = RolePolicy.objects.filter(mfa_required=True).values_list("group__name", flat=True)
+    assert set(required) == set(roles.ALL_ROLES)
+
+    client.force_login(StaffFactory(roles=[roles.SECRETARIAT]))
+    assert client.get("/admin/")["Location"].startswith(reverse("mfa_activate_totp"))
+
+
+def test_a_passkey_is_a_second_factor_beside_totp(client, mfa_as_deployed):
+    assert {"totp", "webauthn", "recovery_codes"} <= set(settings.MFA_SUPPORTED_TYPES)
+    user = StaffFactory(roles=[roles.AUDITOR])
+    Authenticator.objects.create(user=user, type=Authenticator.Type.WEBAUTHN, data={})
+    client.force_login(user)
+
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_demo_accounts_skip_two_factor_only_under_debug_and_the_login_page_says_so(
+    client, mfa_as_deployed, settings, debug
+):
+    settings.DEBUG = debug
+    demo = StaffFactory(email=DEMO_EMAIL, username="demo", roles=[roles.SECRETARIAT])
+
+    notice = "2段階認証なし" in client.get(reverse("account_login")).content.decode()
+    client.force_login(demo)
+    response = client.get("/admin/")
+
+    assert notice is debug
+    assert (response.status_code == 200) is debug
+
+
+# --- 10. Stock that drifts from the ledger is noticed the next morning ----------------------------
+
+
+def test_the_nightly_ledger_check_alerts_the_secretariat_once_about_a_drifted_lot(db, mailoutbox):
+    from tests.foodhub.factories import ItemFactory, receive, secretariat, site_with_zones
+
+    staff = secretariat(email="jimu@example.jp")
+    lot = receive(
+        site_with_zones(), ItemFactory(), 10, actor=staff, expiry=datetime.date(2099, 1, 1)
+    )
+    assert ledger_check_task() == 0 and mailoutbox == []
+
+    with connection.cursor() as cursor:  # outside the application, as the probe did
+        cursor.execute("UPDATE foodhub_lot SET kg = kg + 5 WHERE id = %s", [lot.pk])
+
+    assert ledger_check_task() == 1
+    assert ledger_check_task() == 1  # the same night again: no second mail
+    [mail] = mailoutbox
+    assert mail.to == ["jimu@example.jp"]
+    assert f"ロット {lot.pk}" in mail.body
+
+
+def test_the_ledger_check_runs_every_night():
+    tasks = {entry["task"] for entry in settings.PERIODIC_TASKS}
+    assert "foodhub.tasks.ledger_check_task" in tasks

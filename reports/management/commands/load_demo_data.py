@@ -6,7 +6,8 @@ command, in the reports app above the domain apps, calls them in dependency orde
 
 import importlib
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core import demo as core_demo
@@ -32,6 +33,11 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, demo_user=False, **options):
+        if demo_user and not settings.DEBUG:
+            raise CommandError(
+                "--demo-user is for development only: it creates a login whose password is in "
+                "the repository. Set DEBUG=true on a development machine; production refuses it."
+            )
         municipalities = core_demo.load()
         members_demo.load(municipalities)
         supporters_demo.load(municipalities)
