@@ -215,3 +215,19 @@ def case_aggregates(*, year: int, month: int, council=None) -> dict:
         "opened": _measure(cases, "received_on", start, end),
         "closed": _measure(cases, "closed_on", start, end),
     }
+
+
+def case_examples_approved_between(start: datetime.date, end: datetime.date) -> list[dict]:
+    """Approved anonymised 事例 (title and text only) approved from `start` to `end` inclusive,
+    for the monthly report. Never the case they came from."""
+    from .models import CaseExample
+
+    return list(
+        CaseExample.objects.filter(
+            status=CaseExample.Status.APPROVED,
+            approved_at__date__gte=start,
+            approved_at__date__lte=end,
+        )
+        .order_by("approved_at", "pk")
+        .values("title", "body")
+    )

@@ -126,3 +126,31 @@ def test_follow_up_reminders_carry_references_and_a_link_only(mailoutbox):
     assert mail.to == [intake.user.email]
     assert case.reference in mail.body and "/council/follow-ups/" in mail.body
     assert "架空" not in mail.body + mail.subject
+
+
+def test_the_monthly_report_gets_approved_examples_only():
+    from django.utils import timezone
+
+    from council.models import CaseExample
+
+    case = CaseFactory()
+    user = UserFactory()
+    when = timezone.make_aware(datetime.datetime(2026, 5, 31, 23, 0))
+    CaseExample.objects.create(
+        case=case,
+        council=case.council,
+        title="承認済み",
+        body="本文",
+        drafted_by=user,
+        status=CaseExample.Status.APPROVED,
+        approved_by=user,
+        approved_at=when,
+    )
+    CaseExample.objects.create(
+        case=case, council=case.council, title="下書き", body="x", drafted_by=user
+    )
+
+    assert selectors.case_examples_approved_between(D(2026, 5, 1), D(2026, 5, 31)) == [
+        {"title": "承認済み", "body": "本文"}
+    ]
+    assert selectors.case_examples_approved_between(D(2026, 6, 1), D(2026, 6, 30)) == []
