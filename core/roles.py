@@ -74,8 +74,10 @@ ROLE_PERMISSIONS = {
         "reports.view_monthlyreport",
         "reports.build_monthlyreport",
         "core.view_notification",
-        "django_celery_beat.view_*",
-        "django_celery_beat.change_periodictask",
+        # The schedule as a Japanese list, time and switch editable (staff.admin); Celery beat's
+        # own screens stay with superusers.
+        "staff.view_scheduledtask",
+        "staff.change_scheduledtask",
         # Staff accounts: invite, give and take roles, deactivate (staff.admin; never superusers).
         "staff.view_staffaccount",
         "staff.add_staffaccount",

@@ -3,13 +3,15 @@ from django.contrib import admin, messages
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core import roles as role_names
 
-from . import services
-from .models import StaffAccount
+from . import schedule, services
+from .models import ScheduledTask, StaffAccount
 from .templatetags.staff import display_name
 
 
@@ -177,7 +179,7 @@ class StaffAccountAdmin(admin.ModelAdmin):
         )
         return super().response_add(request, obj, post_url_continue)
 
-    @admin.display(description=_("name"), ordering="last_name")
+    @admin.display(description=_("full name"), ordering="last_name")
     def name(self, account):
         return display_name(account)
 
@@ -204,4 +206,75 @@ class StaffAccountAdmin(admin.ModelAdmin):
             )
             % {"count": sent},
             messages.SUCCESS if sent else messages.WARNING,
+        )
+
+
+class ScheduledTaskForm(forms.ModelForm):
+    at = forms.TimeField(
+        label=_("time (Japan)"),
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text=_("The task runs on the same days as before, at this time."),
+    )
+
+    class Meta:
+        model = ScheduledTask
+        fields = ("enabled",)
+        labels = {"enabled": _("runs")}
+        help_texts = {"enabled": _("Untick to stop the task until it is ticked again.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        at = schedule.time_of(self.instance.crontab)
+        if at is None:
+            self.fields["at"].disabled = True
+            self.fields["at"].required = False
+        elif not self.is_bound:
+            self.initial["at"] = at
+
+
+@admin.register(ScheduledTask)
+class ScheduledTaskAdmin(admin.ModelAdmin):
+    """定期実行タスク: what runs when, in Japanese; only the time and the switch are editable."""
+
+    form = ScheduledTaskForm
+    list_display = ("task_name", "when", "enabled", "last_run")
+    list_display_links = ("task_name",)
+    list_select_related = ("crontab",)
+    list_filter = ("enabled",)
+    search_fields = ("name", "description")
+    fields = ("task_name", "what", "when", "at", "enabled", "last_run")
+    readonly_fields = ("task_name", "what", "when", "last_run")
+    actions = None
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(crontab__isnull=False)
+
+    def has_add_permission(self, request):
+        return False  # declared in kirin_pf/schedule.py
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("task name"), ordering="name")
+    def task_name(self, task):
+        return task.name
+
+    @admin.display(description=_("what it does"))
+    def what(self, task):
+        return task.description
+
+    @admin.display(description=_("last run"), ordering="last_run_at")
+    def last_run(self, task):
+        return (
+            date_format(localtime(task.last_run_at), "DATETIME_FORMAT") if task.last_run_at else "—"
+        )
+
+    @admin.display(description=_("when"), ordering="crontab__hour")
+    def when(self, task):
+        return schedule.describe(task.crontab)
+
+    def save_model(self, request, obj, form, change):
+        at = form.cleaned_data.get("at") if schedule.time_of(obj.crontab) else None
+        schedule.scheduled_task_set(
+            task=obj, at=at, enabled=form.cleaned_data["enabled"], actor=request.user
         )

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.models import PeriodicTask
 
 from core.models import User
 
@@ -17,3 +18,19 @@ class StaffAccount(User):
     def __str__(self):
         full_name = " ".join(part for part in (self.last_name, self.first_name) if part)
         return full_name or self.email
+
+
+class ScheduledTask(PeriodicTask):
+    """A periodic task as staff see it: what runs, when (Asia/Tokyo), on or off, last run.
+
+    A proxy of django-celery-beat's task: the declaration is kirin_pf/schedule.py; the time and
+    the switch are the secretariat's (core/schedule.py keeps them on the next sync)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("scheduled task")
+        verbose_name_plural = _("scheduled tasks")
+        ordering = ["crontab__hour", "crontab__minute", "name"]
+
+    def __str__(self):
+        return self.name

@@ -107,6 +107,16 @@ def test_the_to_do_home_per_role(live_server, browser, screenshot):
     ).to_be_visible()
     screenshot(secretariat, "accounts-list")
 
+    # The schedule: what runs when, in Japanese; the time is changed with a time field.
+    secretariat.goto(f"{live_server.url}/admin/staff/scheduledtask/")
+    expect(secretariat.get_by_text("平日（月〜金） 7:45")).to_be_visible()
+    screenshot(secretariat, "schedule-list")
+    secretariat.get_by_role("link", name="会員：審査待ちの入会申込書のお知らせ（毎日）").click()
+    secretariat.get_by_label("実行時刻（日本時間）").fill("08:15")
+    screenshot(secretariat, "schedule-change")
+    secretariat.get_by_role("button", name="保存", exact=True).click()
+    expect(secretariat.get_by_text("平日（月〜金） 8:15")).to_be_visible()
+
     hub = browser.new_context(locale="ja-JP", timezone_id="Asia/Tokyo").new_page()
     _log_in(hub, live_server, "hub@example.jp")
     hub.wait_for_url(re.compile(r"/foodhub/$"))

@@ -77,7 +77,8 @@ def test_the_secretariat_sees_what_waits_and_for_how_long_with_links(client):
     assert "最も古いもので 3 日待ち" in page
     assert "審査待ちの入会申込" in page and "2 件" in page
     for line in lines.values():
-        assert line.url.replace("&", "&amp;") in page
+        # (The link of a time-bound line carries the moment of the request: compare the start.)
+        assert line.url.split("?")[0] in page and line.label in page
         # The admin accepts the filter (an unknown lookup would redirect with ?e=1).
         response = client.get(line.url)
         assert response.status_code == 200, line.key
