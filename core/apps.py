@@ -15,8 +15,10 @@ class CoreConfig(AppConfig):
     def ready(self):
         from . import checks, roles, schedule, security  # noqa: F401  (they register themselves)
         from .admin_actions import require_change_permission_on_undeclared_actions
+        from .imports import bound_every_admin_import
 
         require_change_permission_on_undeclared_actions()
+        bound_every_admin_import()
         post_migrate.connect(roles.sync_role_permissions, sender=self)
         post_migrate.connect(schedule.sync_after_migrate, sender=self)
         if settings.CELERY_TASK_ALWAYS_EAGER:

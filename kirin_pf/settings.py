@@ -8,6 +8,7 @@ README.md; `tests/test_deployment.py` checks that docker-compose sets only names
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV, XLSX
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "simple_history",
     "import_export",
+    "csp",
     "kirin_pf.apps.CeleryBeatConfig",
     "core",
     "members",
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -227,6 +231,9 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # file uploads (imports) up to 10 MB; larger ones are refused with a Japanese page (413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+# Admin imports (core.imports.BoundedImportForm): larger files are refused before any preview.
+IMPORT_MAX_BYTES = 5 * 1024 * 1024
+IMPORT_MAX_ROWS = 5000
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many reverse proxies append to X-Forwarded-For in front of the app (0: none, trust nothing).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -243,6 +250,33 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# No inline script anywhere (scripts are static files); the few <style> blocks carry the request's
+# nonce ({{ request.csp_nonce }}); style="" attributes (chart bar widths) cannot run code and stay
+# allowed. The browser tests fail on any violation (tests/conftest.py `browser`).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "publickey-credentials-get": ["self"],
+    "publickey-credentials-create": ["self"],
+}
 CSRF_FAILURE_VIEW = "staff.views.csrf_failure"  # a page of the product, in Japanese
 SESSION_COOKIE_HTTPONLY = True
 

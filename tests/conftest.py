@@ -128,12 +128,36 @@ def browser():
             headless=True,
             args=["--no-sandbox", "--disable-background-networking", "--disable-gpu"],
         )
+        violations = _report_csp_violations(chromium)
         yield chromium
         chromium.close()
         # While Playwright's event loop runs, Django keeps database connections per context,
         # not per thread: the test body's connection lives here. Close it before leaving, or
         # PostgreSQL refuses to drop the test database at the end of the run.
         connections.close_all()
+    assert violations == [], "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+def _report_csp_violations(chromium) -> list[str]:
+    """Every page of every context of this browser reports the Content-Security-Policy violations
+    Chromium writes to the console; the `browser` fixture fails the test on any."""
+    violations = []
+    new_context = chromium.new_context
+
+    def watched_context(*args, **kwargs):
+        context = new_context(*args, **kwargs)
+        context.on(
+            "console",
+            lambda message: (
+                violations.append(f"{message.location.get('url')}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return context
+
+    chromium.new_context = watched_context
+    return violations
 
 
 @pytest.fixture

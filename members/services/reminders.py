@@ -1,5 +1,7 @@
-"""Daily reminders (each through core.notifications.notify, once per purpose, object, period
-and recipient). They only remind; nothing here changes the register."""
+"""Daily reminders. Those to the secretariat are one digest per person and run
+(core.digest.notify_digest: each item still once per purpose, object, period and recipient);
+those to member organisations go one by one (core.notifications.notify). They only remind;
+nothing here changes the register."""
 
 import datetime
 
@@ -9,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from core import roles
+from core.digest import notify_digest
 from core.japanese import format_date
 from core.notifications import notify
 
@@ -30,25 +33,44 @@ def _secretariat_recipients() -> list[str]:
 def no_contact_reminders_send(*, today) -> int:
     """Remind the secretariat, once per organisation and contact baseline, of 一般団体 nearing
     the no-contact period. Never changes a membership. Returns how many e-mails were sent."""
-    sent = 0
-    recipients = _secretariat_recipients()
-    for organisation in general_members_nearing_no_contact(today=today):
-        for recipient in recipients:
-            sent += notify(
-                purpose="members.no_contact_reminder",
-                target=organisation,
-                period=f"due-{organisation.due_on.isoformat()}",
-                recipient=recipient,
-                subject=_("[%(platform)s] No contact with %(name)s since %(date)s")
-                % {
-                    "platform": settings.PLATFORM_NAME,
-                    "name": organisation.name,
-                    "date": format_date(organisation.contact_baseline),
-                },
-                template_name="members/email/no_contact_reminder.txt",
-                context={"due_on": organisation.due_on},
-            )
-    return sent
+    organisations = list(general_members_nearing_no_contact(today=today))
+    if not organisations:
+        return 0
+    if len(organisations) == 1:
+        [organisation] = organisations
+        subject = _("[%(platform)s] No contact with %(name)s since %(date)s") % {
+            "platform": settings.PLATFORM_NAME,
+            "name": organisation.name,
+            "date": format_date(organisation.contact_baseline),
+        }
+    else:
+        subject = _("[%(platform)s] %(count)d member organisations without contact") % {
+            "platform": settings.PLATFORM_NAME,
+            "count": len(organisations),
+        }
+    return _digest_to_secretariat(
+        purpose="members.no_contact_reminder",
+        items=[(o, f"due-{o.due_on.isoformat()}") for o in organisations],
+        subject=subject,
+        template_name="members/email/no_contact_digest.txt",
+    )
+
+
+def _digest_to_secretariat(*, purpose, items, subject, template_name) -> int:
+    """One mail per secretariat member listing the items not yet sent to them. Returns how many
+    mails were sent."""
+    return sum(
+        1
+        for recipient in _secretariat_recipients()
+        if notify_digest(
+            purpose=purpose,
+            items=items,
+            recipient=recipient,
+            subject=subject,
+            template_name=template_name,
+            context={},
+        )
+    )
 
 
 def written_resolution_reminders_send(*, today) -> int:
@@ -97,47 +119,53 @@ def written_resolution_reminders_send(*, today) -> int:
 def prospect_next_step_reminders_send(*, today) -> int:
     """Remind the secretariat of each prospect whose next step is due (on or before `today`),
     once per prospect and next-step date; a new date means a new reminder."""
-    sent = 0
-    recipients = _secretariat_recipients()
-    due = Prospect.objects.filter(
-        status__in=[Prospect.Status.INVITED, Prospect.Status.TRYING],
-        next_step_on__isnull=False,
-        next_step_on__lte=today,
-    ).order_by("next_step_on", "pk")
-    for prospect in due:
-        for recipient in recipients:
-            sent += notify(
-                purpose="members.prospect_next_step",
-                target=prospect,
-                period=f"next-step-{prospect.next_step_on.isoformat()}",
-                recipient=recipient,
-                subject=_("[%(platform)s] Next step for %(name)s (%(date)s)")
-                % {
-                    "platform": settings.PLATFORM_NAME,
-                    "name": prospect.name,
-                    "date": format_date(prospect.next_step_on),
-                },
-                template_name="members/email/prospect_next_step.txt",
-                context={"prospect": prospect},
-            )
-    return sent
+    due = list(
+        Prospect.objects.filter(
+            status__in=[Prospect.Status.INVITED, Prospect.Status.TRYING],
+            next_step_on__isnull=False,
+            next_step_on__lte=today,
+        ).order_by("next_step_on", "pk")
+    )
+    if not due:
+        return 0
+    if len(due) == 1:
+        subject = _("[%(platform)s] Next step for %(name)s (%(date)s)") % {
+            "platform": settings.PLATFORM_NAME,
+            "name": due[0].name,
+            "date": format_date(due[0].next_step_on),
+        }
+    else:
+        subject = _("[%(platform)s] Next steps due for %(count)d prospects") % {
+            "platform": settings.PLATFORM_NAME,
+            "count": len(due),
+        }
+    return _digest_to_secretariat(
+        purpose="members.prospect_next_step",
+        items=[(p, f"next-step-{p.next_step_on.isoformat()}") for p in due],
+        subject=subject,
+        template_name="members/email/prospect_next_step_digest.txt",
+    )
 
 
 def applications_waiting_remind(*, today) -> int:
-    """Remind the secretariat once a day of each application still waiting for review."""
-    sent = 0
-    recipients = _secretariat_recipients()
-    waiting = Application.objects.filter(status=Application.Status.SUBMITTED).order_by("pk")
-    for application in waiting:
-        for recipient in recipients:
-            sent += notify(
-                purpose="members.application_waiting",
-                target=application,
-                period=today.isoformat(),
-                recipient=recipient,
-                subject=_("[%(platform)s] Application %(reference)s is waiting for review")
-                % {"platform": settings.PLATFORM_NAME, "reference": application.reference},
-                template_name="members/email/application_waiting.txt",
-                context={"application": application},
-            )
-    return sent
+    """Remind the secretariat once a day of the applications still waiting for review: one mail
+    per person listing them all (112 spam applications and 4 staff make 4 mails, not 448)."""
+    waiting = list(Application.objects.filter(status=Application.Status.SUBMITTED).order_by("pk"))
+    if not waiting:
+        return 0
+    if len(waiting) == 1:
+        subject = _("[%(platform)s] Application %(reference)s is waiting for review") % {
+            "platform": settings.PLATFORM_NAME,
+            "reference": waiting[0].reference,
+        }
+    else:
+        subject = _("[%(platform)s] %(count)d applications are waiting for review") % {
+            "platform": settings.PLATFORM_NAME,
+            "count": len(waiting),
+        }
+    return _digest_to_secretariat(
+        purpose="members.application_waiting",
+        items=[(application, today.isoformat()) for application in waiting],
+        subject=subject,
+        template_name="members/email/applications_waiting_digest.txt",
+    )

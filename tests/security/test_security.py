@@ -7,9 +7,11 @@ the security log, public input limits, demo accounts and MFA, headers.
 import datetime
 import io
 import os
+import re
 import subprocess
 import sys
 from decimal import Decimal
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -21,17 +23,20 @@ from django.contrib.admin.sites import site as admin_site
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group
 from django.core.checks import run_checks
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from import_export.admin import ImportMixin
 
 from core import roles
 from core.abuse import client_ip
 from core.checks import no_demo_accounts
 from core.demo import DEMO_EMAIL
 from core.exports import SafeModelResource, escape_formula
+from core.imports import BoundedImportForm
 from core.limits import PUBLIC_TEXT_MAX, is_free_text
 from core.models import GeneratedDocument, RolePolicy, SecurityEvent, User
 from core.tasks import security_failures_alert_task
@@ -41,17 +46,21 @@ from foodhub.resources import LedgerEntryResource
 from foodhub.tasks import ledger_check_task
 from members.forms import ApplicationForm
 from members.models import Application
+from members.tasks import applications_waiting_reminder_task
 from reports.tasks import platform_summary_monthly_task
 from supporters.forms import SignupForm
+from tests.conftest import requires_postgres
 from tests.factories import StaffFactory
 from tests.members.test_views import _valid_post as _valid_application_post
 
 from .people import load_people
 from .registry import (
+    PROJECT_APPS,
     admin_actions,
     admin_read_urls,
     exporting_admins,
     project_resource_classes,
+    registered_admins,
 )
 
 # --- 1. Exports cannot carry a live spreadsheet formula ------------------------------------------
@@ -503,6 +512,24 @@ def test_demo_accounts_skip_two_factor_only_under_debug_and_the_login_page_says_
     assert (response.status_code == 200) is debug
 
 
+# --- 9. Reminders to staff: one digest per person and run ---------------------------------------
+
+
+def test_waiting_applications_make_one_mail_per_secretariat_member_and_day(db, mailoutbox):
+    from tests.members.factories import ApplicationFactory
+
+    StaffFactory(email="a@example.jp", roles=[roles.SECRETARIAT])
+    StaffFactory(email="b@example.jp", roles=[roles.SECRETARIAT])
+    applications = ApplicationFactory.create_batch(12)
+
+    assert applications_waiting_reminder_task() == 2
+    assert applications_waiting_reminder_task() == 0  # the same day again: nothing
+
+    assert sorted(m.to[0] for m in mailoutbox) == ["a@example.jp", "b@example.jp"]
+    assert "12" in mailoutbox[0].subject
+    assert all(a.reference in mailoutbox[0].body for a in applications)
+
+
 # --- 10. Stock that drifts from the ledger is noticed the next morning ----------------------------
 
 
@@ -525,6 +552,92 @@ def test_the_nightly_ledger_check_alerts_the_secretariat_once_about_a_drifted_lo
     assert f"ロット {lot.pk}" in mail.body
 
 
+@requires_postgres()
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_postgresql_refuses_to_commit_stock_that_its_ledger_does_not_explain():
+    from tests.foodhub.factories import ItemFactory, receive, secretariat, site_with_zones
+
+    staff = secretariat()
+    lot = receive(
+        site_with_zones(), ItemFactory(), 10, actor=staff, expiry=datetime.date(2099, 1, 1)
+    )
+
+    with pytest.raises(IntegrityError, match="only together with a ledger entry"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("UPDATE foodhub_lot SET kg = kg + 5 WHERE id = %s", [lot.pk])
+
+    lot.refresh_from_db()
+    assert lot.kg == 10
+
+
 def test_the_ledger_check_runs_every_night():
     tasks = {entry["task"] for entry in settings.PERIODIC_TASKS}
     assert "foodhub.tasks.ledger_check_task" in tasks
+
+
+# --- 11. Content-Security-Policy and Permissions-Policy -----------------------------------------
+
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\b(src|type=\"application/json\")\b)[^>]*>", re.I)
+INLINE_HANDLER = re.compile(r"\son[a-z]+=\"", re.I)
+STYLE_WITHOUT_NONCE = re.compile(r"<style(?![^>]*\bnonce=)[^>]*>", re.I)
+
+
+def test_every_page_carries_a_strict_csp_and_a_permissions_policy(client, db):
+    response = client.get("/")
+
+    csp = response["Content-Security-Policy"]
+    script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src
+    assert "object-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_no_template_of_the_project_has_an_inline_script_handler_or_unsigned_style():
+    roots = [Path(settings.BASE_DIR) / name for name in (*PROJECT_APPS, "templates", "staff")]
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}"
+        for root in roots
+        for path in root.rglob("*.html")
+        if INLINE_SCRIPT.search(text := path.read_text(encoding="utf-8"))
+        or INLINE_HANDLER.search(text)
+        # WeasyPrint renders the PDFs' HTML (no browser, no CSP); every page a browser shows
+        # gives its <style> the request's nonce.
+        or (STYLE_WITHOUT_NONCE.search(text) and "pdf" not in path.name and "pdf" not in path.parts)
+    ]
+    assert offenders == []
+
+
+# --- 12. Imports are bounded ------------------------------------------------------------------
+
+
+def test_every_admin_import_is_bounded():
+    importing = [(m, ma) for m, ma in registered_admins() if isinstance(ma, ImportMixin)]
+    assert importing  # the register and the supporter list
+    for model, model_admin in importing:
+        assert issubclass(model_admin.import_form_class, BoundedImportForm), model
+
+
+@pytest.mark.parametrize(
+    ("limits", "refusal"),
+    [
+        ({"IMPORT_MAX_ROWS": 3}, "行数が多すぎます"),
+        ({"IMPORT_MAX_BYTES": 100}, "ファイルが大きすぎます"),
+    ],
+)
+def test_a_too_large_import_is_refused_before_any_preview_in_japanese(
+    client, admin_user, settings, limits, refusal
+):
+    for name, value in limits.items():
+        setattr(settings, name, value)
+    client.force_login(admin_user)
+    rows = "\n".join(f"団体{i},だんたい{i}" for i in range(4))
+    upload = SimpleUploadedFile("register.csv", f"名称,ふりがな\n{rows}\n".encode())
+
+    response = client.post(
+        reverse("admin:members_organisation_import"),
+        {"import_file": upload, "format": "0", "resource": "0"},
+    )
+
+    assert response.status_code == 200
+    assert refusal in str(response.context["form"].errors["import_file"])
+    assert "result" not in response.context
