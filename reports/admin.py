@@ -16,14 +16,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin_base import ReadOnlyMixin
-from core.periods import add_months
+from core.pdf import pdf_response
+from core.periods import add_months, fiscal_year_of
 
-from .figures import wareki_month
+from .csv import monthly_table_csv_response, table_csv_response
+from .figures import wareki_fiscal_year, wareki_month
+from .fiscal_year import fiscal_year_snapshot
 from .models import MonthlyReport
 from .monthly import monthly_report_request
 
 BUILD_PERMISSION = "reports.build_monthlyreport"
 MONTHS_OFFERED = 36
+# The first fiscal year offered: FY2022, when the scheme registered its first supporters.
+FIRST_FISCAL_YEAR = 2022
 
 
 def _past_months(today: datetime.date) -> list[tuple[str, str]]:
@@ -82,6 +87,17 @@ class MonthlyReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
             path("<int:pk>/report/", view(self.page_view), name="reports_monthlyreport_page"),
             path("<int:pk>/report.pdf", view(self.pdf_view), name="reports_monthlyreport_pdf"),
             path("<int:pk>/table.csv", view(self.csv_view), name="reports_monthlyreport_csv"),
+            path("fiscal-year/", view(self.fiscal_year_view), name="reports_fiscal_year"),
+            path(
+                "fiscal-year/<int:year>.pdf",
+                view(self.fiscal_year_pdf_view),
+                name="reports_fiscal_year_pdf",
+            ),
+            path(
+                "fiscal-year/<int:year>/table.csv",
+                view(self.fiscal_year_csv_view),
+                name="reports_fiscal_year_csv",
+            ),
             *super().get_urls(),
         ]
 
@@ -172,7 +188,53 @@ class MonthlyReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
         )
 
     def csv_view(self, request, pk):
-        from .csv import monthly_table_csv_response
-
         report = self._done_report(request, pk)
         return monthly_table_csv_response(request, report=report, key=request.GET.get("table", ""))
+
+    # --- The fiscal-year report (年度報告), built on demand ------------------------------------
+
+    def _fiscal_year(self, request, year: int) -> dict:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        today = timezone.localdate()
+        if not FIRST_FISCAL_YEAR <= year <= fiscal_year_of(today):
+            raise Http404
+        return fiscal_year_snapshot(year, today=today)
+
+    def fiscal_year_view(self, request):
+        today = timezone.localdate()
+        years = list(range(fiscal_year_of(today), FIRST_FISCAL_YEAR - 1, -1))
+        try:
+            year = int(request.GET.get("year", years[0]))
+        except ValueError:
+            year = years[0]
+        snapshot = self._fiscal_year(request, year)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Fiscal-year report %(year)s") % {"year": snapshot["heading"]},
+            "years": [(y, wareki_fiscal_year(y)) for y in years],
+            "year": year,
+            **snapshot,
+            "as_of": datetime.date.fromisoformat(snapshot["as_of"]),
+            "csv_url": reverse("admin:reports_fiscal_year_csv", args=[year]),
+        }
+        return TemplateResponse(request, "reports/admin/fiscal_year.html", context)
+
+    def fiscal_year_pdf_view(self, request, year):
+        snapshot = self._fiscal_year(request, year)
+        return pdf_response(
+            "reports/pdf/fiscal_year.html",
+            {**snapshot, "as_of": datetime.date.fromisoformat(snapshot["as_of"])},
+            filename=f"fiscal-year-report-{year}.pdf",
+        )
+
+    def fiscal_year_csv_view(self, request, year):
+        snapshot = self._fiscal_year(request, year)
+        return table_csv_response(
+            request,
+            tables=snapshot["tables"],
+            key=request.GET.get("table", ""),
+            filters=f"fiscal_year={year}",
+            filename=f"fiscal-year-report-{year}",
+        )

@@ -93,8 +93,10 @@ def kg(value) -> str:
     return f"{Decimal(value or 0):.2f}"
 
 
-def _table(key, section, title, columns, rows, note=""):
+def make_table(key, section, title, columns, rows, note="", text_columns=()):
+    """One printed table; `text_columns` are the indexes of cells that are words, not numbers."""
     return {
+        "text_columns": list(text_columns),
         "key": key,
         "section": section,
         "title": str(title),
@@ -104,7 +106,7 @@ def _table(key, section, title, columns, rows, note=""):
     }
 
 
-def _drop_empty(rows):
+def drop_empty(rows):
     """Rows whose every cell is zero or empty say nothing (a municipality with no members)."""
     return [
         (label, cells)
@@ -127,14 +129,14 @@ def members_tables(periods) -> list[dict]:
         (_("tier changes"), [c["tier_changed"] for c in changes]),
     ]
     tables = [
-        _table("members_changes", "members", _("Changes in the register"), flow_columns, rows)
+        make_table("members_changes", "members", _("Changes in the register"), flow_columns, rows)
     ]
 
     ends = [p.end for p in periods[:3]]
     end_columns = _end_labels(periods)
     waiting = [members.applications_waiting_on(day) for day in ends]
     tables.append(
-        _table(
+        make_table(
             "members_applications",
             "members",
             _("Applications waiting for review"),
@@ -153,19 +155,19 @@ def members_tables(periods) -> list[dict]:
     ]
     tier_rows.append((_("total"), [c["total"] for c in counts]))
     tables.append(
-        _table("members_by_tier", "members", _("Members by tier"), end_columns, tier_rows)
+        make_table("members_by_tier", "members", _("Members by tier"), end_columns, tier_rows)
     )
     type_rows = [
         (label, [c["by_type"].get(key, 0) for c in counts])
         for key, label in members.organisation_type_labels().items()
     ]
     tables.append(
-        _table(
+        make_table(
             "members_by_type",
             "members",
             _("Members by organisation type"),
             end_columns,
-            _drop_empty(type_rows),
+            drop_empty(type_rows),
         )
     )
     municipality_rows = [
@@ -173,12 +175,12 @@ def members_tables(periods) -> list[dict]:
         for name in municipality_list().values_list("name", flat=True)
     ]
     tables.append(
-        _table(
+        make_table(
             "members_by_municipality",
             "members",
             _("Members by municipality"),
             end_columns,
-            _drop_empty(municipality_rows),
+            drop_empty(municipality_rows),
         )
     )
     return tables
@@ -196,7 +198,7 @@ def supporters_tables(periods) -> list[dict]:
     first, _previous, year_ago, fiscal = periods
     trainings = [supporters.trainings_held_between(p.start, p.end) for p in periods]
     tables = [
-        _table(
+        make_table(
             "supporters_trainings",
             "supporters",
             _("Trainings held"),
@@ -212,17 +214,17 @@ def supporters_tables(periods) -> list[dict]:
         cells = [sum(s["participants"] for s in t if s["municipality"] == name) for t in trainings]
         by_municipality.append((name, cells))
     tables.append(
-        _table(
+        make_table(
             "supporters_trainings_by_municipality",
             "supporters",
             _("Training participants by municipality"),
             flow_columns,
-            _drop_empty(by_municipality),
+            drop_empty(by_municipality),
         )
     )
     meetings = [supporters.meetings_held_between(p.start, p.end) for p in periods]
     tables.append(
-        _table(
+        make_table(
             "supporters_meetings",
             "supporters",
             _("Tsunagari meetings"),
@@ -255,7 +257,7 @@ def supporters_tables(periods) -> list[dict]:
                     [now["target"], now["new"], fy["new"], now["counted"], ago["counted"], percent],
                 )
             )
-        return _table(key, "supporters", title, columns, _drop_empty(rows))
+        return make_table(key, "supporters", title, columns, drop_empty(rows))
 
     def district_rows(period, on):
         return supporters.district_figures(new_from=period.start, new_to=period.end, on=on)
@@ -287,7 +289,7 @@ def supporters_tables(periods) -> list[dict]:
         )
     )
     tables.append(
-        _table(
+        make_table(
             "supporters_refreshers",
             "supporters",
             _("Refresher training due"),
@@ -322,7 +324,7 @@ def food_tables(periods) -> list[dict]:
     def by_kind(name, labels):
         totals = [_sum_by(f[name], 1) for f in flows]
         rows = [(label, [kg(t.get(key)) for t in totals]) for key, label in labels.items()]
-        rows = _drop_empty(rows)
+        rows = drop_empty(rows)
         rows.append((_("total"), [kg(sum(t.values())) for t in totals]))
         return rows
 
@@ -335,28 +337,28 @@ def food_tables(periods) -> list[dict]:
         return rows
 
     tables = [
-        _table(
+        make_table(
             "food_received",
             "food",
             _("kg received by source"),
             flow_columns,
             by_kind("received", donor_labels),
         ),
-        _table(
+        make_table(
             "food_distributed",
             "food",
             _("kg distributed by recipient type"),
             flow_columns,
             by_kind("distributed", recipient_labels),
         ),
-        _table(
+        make_table(
             "food_received_by_hub",
             "food",
             _("kg received per hub and source"),
             flow_columns,
             by_site("received", donor_labels),
         ),
-        _table(
+        make_table(
             "food_distributed_by_hub",
             "food",
             _("kg distributed per hub and recipient type"),
@@ -366,7 +368,7 @@ def food_tables(periods) -> list[dict]:
     ]
     households = food.household_recipient_kinds()
     tables.append(
-        _table(
+        make_table(
             "food_reached",
             "food",
             _("Households and organisations reached"),
@@ -385,7 +387,7 @@ def food_tables(periods) -> list[dict]:
         )
     )
     reason_labels = food.disposal_reason_labels()
-    disposal_rows = _drop_empty(
+    disposal_rows = drop_empty(
         [
             (label, [kg(f["disposed"].get(key)) for f in flows])
             for key, label in reason_labels.items()
@@ -404,7 +406,7 @@ def food_tables(periods) -> list[dict]:
         )
     )
     tables.append(
-        _table(
+        make_table(
             "food_disposed",
             "food",
             _("Disposal (kg) by reason"),
@@ -426,11 +428,13 @@ def food_tables(periods) -> list[dict]:
     ]
     stock_rows.append((_("total"), [kg(sum(s.values(), Decimal("0"))) for s in stocks]))
     tables.append(
-        _table("food_stock", "food", _("Stock at month end (kg)"), _end_labels(periods), stock_rows)
+        make_table(
+            "food_stock", "food", _("Stock at month end (kg)"), _end_labels(periods), stock_rows
+        )
     )
     near = [food.near_expiry_on(day) for day in ends]
     tables.append(
-        _table(
+        make_table(
             "food_near_expiry",
             "food",
             _("Lots near expiry at month end"),
@@ -475,7 +479,7 @@ def council_tables(periods) -> list[dict]:
                 for name in names
             )
         tables.append(
-            _table(
+            make_table(
                 key,
                 "council",
                 title,
@@ -490,15 +494,12 @@ def council_tables(periods) -> list[dict]:
     return tables
 
 
-def council_examples(periods) -> list[dict] | None:
-    """Approved anonymised 事例 of the month, if the council app offers them (None: not yet)."""
-    approved = getattr(council_selectors, "case_examples_approved_between", None)
-    if approved is None:
-        return None
+def council_examples(periods) -> list[dict]:
+    """Approved anonymised 事例 of the month: title and text only, as the council gives them."""
     first = periods[0]
     return [
         {"title": example["title"], "body": example["body"]}
-        for example in approved(first.start, first.end)
+        for example in council_selectors.case_examples_approved_between(first.start, first.end)
     ]
 
 

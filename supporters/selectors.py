@@ -391,6 +391,25 @@ def meetings_held_between(start: datetime.date, end: datetime.date) -> dict:
     )
 
 
+def meetings_list_between(start: datetime.date, end: datetime.date) -> list[dict]:
+    """Each つながりミーティング held from `start` to `end`, in date order (counts only)."""
+    meetings = (
+        TsunagariMeeting.objects.filter(held_on__gte=start, held_on__lte=end)
+        .select_related("municipality")
+        .order_by("held_on", "pk")
+    )
+    return [
+        {
+            "date": m.held_on,
+            "venue": m.venue,
+            "municipality": m.municipality.name,
+            "residents": m.resident_participants,
+            "students": m.student_participants,
+        }
+        for m in meetings
+    ]
+
+
 def district_figures(*, new_from: datetime.date, new_to: datetime.date, on: datetime.date):
     """Per school district (in display order): its target, supporters registered from `new_from`
     to `new_to`, and supporters counted at the end of `on`. One query."""

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from core import roles
 from core.models import GeneratedDocument, Municipality, Notification
+from council.models import CaseExample
 from foodhub import services as food
 from foodhub.models import Donor, Recipient
 from members.models import Application, Membership
@@ -298,6 +299,30 @@ def test_council_counts_come_suppressed_from_the_council():
     assert opened["合計"] == ["5未満", 0, 0, "—"]
     assert opened["市町村：鳥取市"] == [6, 0, 0, "—"]
     assert opened["市町村：若桜町"] == ["5未満", 0, 0, "—"]
+
+
+def test_approved_examples_of_the_month_only_title_and_text():
+    council = CouncilFactory()
+    author = StaffFactory()
+    approved_at = datetime.datetime(2026, 10, 15, 10, tzinfo=datetime.UTC)
+    for title, status, when in (
+        ("地域の見守りで孤立を防いだ例", "approved", approved_at),
+        ("下書きの事例", "draft", None),
+        ("前月の事例", "approved", approved_at - datetime.timedelta(days=30)),
+    ):
+        CaseExample.objects.create(
+            council=council,
+            title=title,
+            body="本文",
+            status=status,
+            drafted_by=author,
+            approved_by=author if when else None,
+            approved_at=when,
+        )
+
+    examples = monthly_snapshot(OCTOBER)["council_examples"]
+
+    assert examples == [{"title": "地域の見守りで孤立を防いだ例", "body": "本文"}]
 
 
 # --- Periods and 令和 ---------------------------------------------------------------------------
