@@ -102,6 +102,8 @@ def monthly_report_build(*, report_id: int) -> MonthlyReport:
             if report.document_id is None:
                 report.document = GeneratedDocument.objects.create(
                     kind=GeneratedDocument.Kind.MONTHLY_REPORT,
+                    # One document per month, kept by the database as well (kind + period).
+                    period=f"{report.month:%Y-%m}",
                     title=title,
                     snapshot=snapshot,
                     created_by=report.requested_by,

@@ -375,6 +375,7 @@ def test_running_the_monthly_task_twice_makes_one_report_and_one_email_each(read
     assert document.kind == GeneratedDocument.Kind.MONTHLY_REPORT
     assert document.status == GeneratedDocument.Status.RENDERED
     assert document.title == "月次報告 令和8年10月"
+    assert document.period == "2026-10"
     assert sorted(m.to[0] for m in mailoutbox) == sorted(u.email for u in readers[:3])
     assert "令和8年10月" in mailoutbox[0].subject
     assert Notification.objects.filter(period="2026-10").count() == 3
