@@ -7,13 +7,24 @@ cannot be searched or ordered in SQL; duplicate detection uses the blind index i
 import datetime
 
 from django import forms
+from django.core.exceptions import FieldError
 from django.db import models
 
 from . import crypto
 
 
 class EncryptedTextField(models.TextField):
-    """Text encrypted with the council keyring; "" is stored as "" (nothing to hide)."""
+    """Text encrypted with the council keyring; "" is stored as "" (nothing to hide).
+
+    Lookups other than `isnull` are refused: ciphertexts differ at every save, so a filter on
+    the value would silently find nothing (use the blind index to find a person)."""
+
+    def get_lookup(self, lookup_name):
+        if lookup_name != "isnull":
+            raise FieldError(
+                f"{self.model.__name__}.{self.name} is encrypted and cannot be searched."
+            )
+        return super().get_lookup(lookup_name)
 
     def from_db_value(self, value, expression, connection):
         if value is None or value == "":

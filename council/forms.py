@@ -23,6 +23,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class IntakeForm(forms.ModelForm):
+    council = forms.ModelChoiceField(label=_("council"), queryset=Council.objects.none())
     categories = forms.ModelMultipleChoiceField(
         label=_("consultation categories"),
         queryset=Category.objects.all(),
@@ -59,9 +60,19 @@ class IntakeForm(forms.ModelForm):
             "consent_basis": forms.Textarea(attrs={"rows": 2}),
         }
 
+    def __init__(self, *args, councils=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["council"]
+        field.queryset = councils if councils is not None else Council.objects.none()
+        if len(field.queryset) == 1:  # one council: nothing to choose
+            field.initial = field.queryset[0].pk
+            field.widget = forms.HiddenInput()
+        self.order_fields(["council"])
+
     def service_data(self):
         data = dict(self.cleaned_data)
         data.pop("categories")
+        data.pop("council")
         return data
 
 

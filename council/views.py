@@ -23,7 +23,7 @@ from core.pdf import pdf_response
 from . import selectors, services
 from .access import active_memberships, log_access
 from .forms import BreakGlassForm, DecisionForm, IntakeForm
-from .models import AccessLog, Case, CouncilMember, SupporterConcern, Transfer
+from .models import AccessLog, Case, Council, CouncilMember, SupporterConcern, Transfer
 
 INTAKE = CouncilMember.Role.INTAKE
 SUPERVISOR = CouncilMember.Role.SUPERVISOR
@@ -141,18 +141,26 @@ class IntakeCreateView(WorkspaceMixin, TemplateView):
             refuse(self.request)
         return concern
 
+    def councils(self, concern):
+        """The councils the user takes intake for (the concern's own when opening one)."""
+        if concern is not None:
+            return Council.objects.filter(pk=concern.council_id)
+        return Council.objects.filter(pk__in=self.memberships.values("council_id"))
+
     def get(self, request, *args, **kwargs):
         concern = self.concern()
         initial = {"received_on": timezone.localdate()}
         if concern is not None:
             initial.update(route="supporter", municipality=concern.municipality_id)
         return self.render_to_response(
-            self.get_context_data(form=IntakeForm(initial=initial), concern=concern)
+            self.get_context_data(
+                form=IntakeForm(initial=initial, councils=self.councils(concern)), concern=concern
+            )
         )
 
     def post(self, request, *args, **kwargs):
         concern = self.concern()
-        form = IntakeForm(request.POST)
+        form = IntakeForm(request.POST, councils=self.councils(concern))
         duplicates = []
         if form.is_valid():
             duplicates = list(
@@ -165,7 +173,7 @@ class IntakeCreateView(WorkspaceMixin, TemplateView):
             if not duplicates or request.POST.get("confirm_duplicate"):
                 try:
                     case = services.case_intake(
-                        council=self.memberships.first().council,
+                        council=form.cleaned_data["council"],
                         actor=request.user,
                         data=form.service_data(),
                         categories=form.cleaned_data["categories"],

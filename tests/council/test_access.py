@@ -100,3 +100,10 @@ def test_raw_sql_shows_only_ciphertext():
     case.refresh_from_db()
     assert case.person_name == "架空 花子"
     assert case.date_of_birth == datetime.date(1970, 1, 2)
+
+
+def test_encrypted_fields_refuse_to_be_searched():
+    from django.core.exceptions import FieldError
+
+    with pytest.raises(FieldError, match="is encrypted and cannot be searched"):
+        list(Case.objects.filter(person_kana="かくう たろう"))

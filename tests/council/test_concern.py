@@ -59,6 +59,7 @@ def test_a_concern_reaches_only_its_councils_intake_and_the_receipt_goes_by_mail
         reverse("council:intake-new"),
         {
             "concern": concern.receipt_number,
+            "council": council.pk,
             "received_on": "2026-05-01",
             "route": "supporter",
             "municipality": council.municipality_id,

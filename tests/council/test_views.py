@@ -238,3 +238,26 @@ def test_the_open_case_export_is_logged_and_has_no_personal_fields(client, world
     body = response.content.decode("utf-8-sig")
     assert world["case"].reference in body and "架空" not in body
     assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT).count() == 1
+
+
+def test_intake_of_two_councils_chooses_the_council_of_a_new_case(client, world):
+    second = intake_member(CouncilFactory(), user=world["intake"])
+    client.force_login(world["intake"])
+    page = client.get(reverse("council:intake-new")).content.decode()
+    assert 'name="council"' in page and "<select" in page
+    data = {
+        "council": second.council_id,
+        "received_on": "2026-05-01",
+        "route": "other",
+        "municipality": second.council.municipality_id,
+        "footing": "support_meeting",
+        "consent": "unconfirmed",
+        "person_name": "架空 六郎",
+        "person_kana": "かくう ろくろう",
+    }
+    response = client.post(reverse("council:intake-new"), data)
+    assert response.status_code == 302
+    assert Case.objects.filter(council=second.council).count() == 1
+    # A council the user takes no intake for is not a choice.
+    data["council"] = CouncilFactory().pk
+    assert client.post(reverse("council:intake-new"), data).status_code == 200
