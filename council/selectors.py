@@ -119,12 +119,18 @@ def access_counts():
     )
 
 
+def _average_days(pairs):
+    days = [(end - start).days for start, end in pairs if end]
+    return round(sum(days) / len(days), 1) if days else None
+
+
 def caseload(user, *, today=None):
-    """Per worker agency of the user's councils: open cases, follow-ups due/overdue, approvals
-    pending, average days intake→plan and intake→closure. Only over cases the user may see."""
+    """Per agency and per worker of the user's councils: open cases, follow-ups due and overdue,
+    approvals pending, average days intake→plan and intake→closure. Only over cases the user
+    may see (a case worker sees their own agency's figures)."""
     today = today or timezone.localdate()
     visible = Case.objects.visible_to(user)
-    rows = (
+    rows = list(
         CaseAssignment.objects.filter(ended_at__isnull=True, case__in=visible)
         .values("agency_id", "agency__organisation__name")
         .annotate(
@@ -147,17 +153,47 @@ def caseload(user, *, today=None):
         )
         .order_by("agency__organisation__name")
     )
-    durations = []
-    for received, planned, closed in visible.values_list(
-        "received_on", "plan_approved_on", "closed_on"
-    ):
-        durations.append((received, planned, closed))
-    to_plan = [(p - r).days for r, p, _c in durations if p]
-    to_close = [(c - r).days for r, _p, c in durations if c]
+    dates: dict[int, list] = {}
+    for agency_id, received, planned, closed in CaseAssignment.objects.filter(
+        ended_at__isnull=True, case__in=visible
+    ).values_list("agency_id", "case__received_on", "case__plan_approved_on", "case__closed_on"):
+        dates.setdefault(agency_id, []).append((received, planned, closed))
+    for row in rows:
+        cases = dates.get(row["agency_id"], [])
+        row["days_to_plan"] = _average_days((r, p) for r, p, _c in cases)
+        row["days_to_closure"] = _average_days((r, c) for r, _p, c in cases)
+    by_agency = {row["agency_id"]: row for row in rows}
+    councils = active_memberships(user).values("council_id")
+    workers = (
+        CouncilMember.objects.filter(council_id__in=councils, ended_on__isnull=True)
+        .filter(agency_id__in=list(by_agency))
+        .select_related("user", "agency__organisation")
+        .order_by("agency__organisation__name", "user__username")
+    )
+    requested = dict(
+        Approval.objects.filter(outcome=Approval.Outcome.PENDING, case__in=visible)
+        .values_list("requested_by")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    people = [
+        {
+            "name": member.user.get_full_name() or member.user.get_username(),
+            "role": member.get_role_display(),
+            "agency": member.agency.organisation.name,
+            "open_cases": by_agency[member.agency_id]["open_cases"],
+            "follow_ups_due": by_agency[member.agency_id]["follow_ups_due"],
+            "follow_ups_overdue": by_agency[member.agency_id]["follow_ups_overdue"],
+            "my_requests_pending": requested.get(member.user_id, 0),
+        }
+        for member in workers
+    ]
+    everything = visible.values_list("received_on", "plan_approved_on", "closed_on")
     return {
-        "agencies": list(rows),
-        "days_to_plan": round(sum(to_plan) / len(to_plan), 1) if to_plan else None,
-        "days_to_closure": round(sum(to_close) / len(to_close), 1) if to_close else None,
+        "agencies": rows,
+        "workers": people,
+        "days_to_plan": _average_days((r, p) for r, p, _c in everything),
+        "days_to_closure": _average_days((r, c) for r, _p, c in everything),
     }
 
 

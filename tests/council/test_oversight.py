@@ -66,3 +66,30 @@ def test_flags_are_resolved_by_intake_or_supervisors_only():
     services.flag_resolve(flag=flag, actor=intake.user)
     with pytest.raises(ValidationError, match="すでに解消済み"):
         services.flag_resolve(flag=flag, actor=intake.user)
+
+
+def test_caseload_per_agency_and_worker_counts_only_visible_cases(client):
+    import datetime
+
+    from tests.council.factories import assign
+
+    council = CouncilFactory()
+    intake = intake_member(council)
+    worker = CouncilMemberFactory(agency=AgencyFactory(council=council))
+    shared = CaseFactory(
+        council=council,
+        received_on=datetime.date(2026, 4, 1),
+        plan_approved_on=datetime.date(2026, 4, 11),
+    )
+    assign(shared, worker.agency)
+    CaseFactory(council=council)  # not shared: the worker's caseload does not count it
+
+    from council import selectors
+
+    load = selectors.caseload(worker.user)
+    assert [(r["agency_id"], r["open_cases"], r["days_to_plan"]) for r in load["agencies"]] == [
+        (worker.agency_id, 1, 10.0)
+    ]
+    assert [w["open_cases"] for w in load["workers"]] == [1]
+    client.force_login(intake.user)
+    assert client.get(reverse("council:caseload")).status_code == 200
