@@ -31,6 +31,12 @@ class User(AbstractUser):
             algorithm="sha256",
         ).hexdigest()
 
+    def __str__(self):
+        # A person by their name (family name first), else their address: never the login name,
+        # an internal code (COORD, user12) nobody is called by. Used by every page and export.
+        full_name = " ".join(part for part in (self.last_name, self.first_name) if part)
+        return full_name or self.email or self.username
+
     @property
     def mfa_required(self) -> bool:
         if settings.DEBUG and self.email.lower().endswith("@kirin-pf.example"):

@@ -38,7 +38,7 @@ def test_a_change_in_the_admin_is_kept_in_the_history_with_who_and_what(client):
     html = page.content.decode()
     assert "10799" in html
     assert "変更者" in html
-    assert staff.username in html
+    assert str(staff) in html  # the person by name, not the login name
 
 
 def test_an_auditor_reads_but_cannot_change(client):
