@@ -73,6 +73,7 @@ ROLE_PERMISSIONS = {
         "core.change_generateddocument",  # the "render again" action (it writes)
         "reports.view_monthlyreport",
         "reports.build_monthlyreport",
+        "reports.export_for_audit",
         "core.view_notification",
         # The schedule as a Japanese list, time and switch editable (staff.admin); Celery beat's
         # own screens stay with superusers.
@@ -142,6 +143,7 @@ ROLE_PERMISSIONS = {
         "core.view_municipality",
         *_AUDIT_TRAIL,
         "reports.view_monthlyreport",
+        "reports.export_for_audit",
     ],
 }
 

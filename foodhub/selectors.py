@@ -256,6 +256,10 @@ def date_kind_labels():
     return dict(DateKind.choices)
 
 
+def ledger_kind_labels():
+    return dict(LedgerEntry.Kind.choices)
+
+
 def disposal_reason_labels():
     return dict(Disposal.Reason.choices)
 

@@ -218,6 +218,19 @@ def membership_changes_between(start: datetime.date, end: datetime.date) -> dict
     return {"new": new, **ended}
 
 
+def membership_changes_list_between(start: datetime.date, end: datetime.date):
+    """Memberships that started or ended from `start` to `end`, for auditors (organisation
+    names only, no contact persons)."""
+    return (
+        Membership.objects.filter(
+            Q(started_on__gte=start, started_on__lte=end)
+            | Q(ended_on__gte=start, ended_on__lte=end)
+        )
+        .select_related("organisation")
+        .order_by("organisation__name_kana", "organisation__name", "started_on", "pk")
+    )
+
+
 def memberships_on(day: datetime.date):
     """Memberships in force at the end of `day` (one that ended that day no longer counts)."""
     return Membership.objects.filter(started_on__lte=day).filter(

@@ -16,16 +16,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin_base import ReadOnlyMixin
+from core.exports import csv_streaming_response
 from core.pdf import pdf_response
 from core.periods import add_months, fiscal_year_of
 
+from .audit import EXPORTS as AUDIT_EXPORTS
+from .audit import EXPORTS_BY_KEY as AUDIT_EXPORTS_BY_KEY
+from .audit import audit_bundle, audit_export_log
 from .csv import monthly_table_csv_response, table_csv_response
-from .figures import wareki_fiscal_year, wareki_month
-from .fiscal_year import fiscal_year_snapshot
+from .figures import month_end, wareki_fiscal_year, wareki_month
+from .fiscal_year import fiscal_year_bounds, fiscal_year_snapshot
 from .models import MonthlyReport
 from .monthly import monthly_report_request
 
 BUILD_PERMISSION = "reports.build_monthlyreport"
+AUDIT_PERMISSION = "reports.export_for_audit"
 MONTHS_OFFERED = 36
 # The first fiscal year offered: FY2022, when the scheme registered its first supporters.
 FIRST_FISCAL_YEAR = 2022
@@ -88,6 +93,9 @@ class MonthlyReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
             path("<int:pk>/report.pdf", view(self.pdf_view), name="reports_monthlyreport_pdf"),
             path("<int:pk>/table.csv", view(self.csv_view), name="reports_monthlyreport_csv"),
             path("fiscal-year/", view(self.fiscal_year_view), name="reports_fiscal_year"),
+            path("audit/", view(self.audit_view), name="reports_audit"),
+            path("audit/bundle.zip", view(self.audit_bundle_view), name="reports_audit_bundle"),
+            path("audit/<slug:key>.csv", view(self.audit_csv_view), name="reports_audit_csv"),
             path(
                 "fiscal-year/<int:year>.pdf",
                 view(self.fiscal_year_pdf_view),
@@ -105,6 +113,7 @@ class MonthlyReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
         extra_context = {
             **(extra_context or {}),
             "can_build": request.user.has_perm(BUILD_PERMISSION),
+            "can_audit": request.user.has_perm(AUDIT_PERMISSION),
         }
         return super().changelist_view(request, extra_context)
 
@@ -237,4 +246,68 @@ class MonthlyReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
             key=request.GET.get("table", ""),
             filters=f"fiscal_year={year}",
             filename=f"fiscal-year-report-{year}",
+        )
+
+    # --- The auditors' export centre (監査) ---------------------------------------------------
+
+    def _audit_period(self, request):
+        """The chosen period: a fiscal year (?year=2025) or a month (?month=2025-06)."""
+        if not request.user.has_perm(AUDIT_PERMISSION):
+            raise PermissionDenied
+        today = timezone.localdate()
+        month = request.GET.get("month", "")
+        if month:
+            try:
+                first = datetime.date.fromisoformat(f"{month}-01")
+            except ValueError as exc:
+                raise Http404 from exc
+            return first, min(month_end(first), today), wareki_month(first)
+        try:
+            year = int(request.GET.get("year", fiscal_year_of(today)))
+        except ValueError as exc:
+            raise Http404 from exc
+        if not FIRST_FISCAL_YEAR <= year <= fiscal_year_of(today):
+            raise Http404
+        start, end = fiscal_year_bounds(year, today)
+        return start, end, wareki_fiscal_year(year)
+
+    def audit_view(self, request):
+        start, end, label = self._audit_period(request)
+        today = timezone.localdate()
+        query = request.GET.urlencode()
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Exports for auditors"),
+            "period_label": label,
+            "start": start,
+            "end": end,
+            "query": query,
+            "years": [
+                (y, wareki_fiscal_year(y))
+                for y in range(fiscal_year_of(today), FIRST_FISCAL_YEAR - 1, -1)
+            ],
+            "exports": AUDIT_EXPORTS,
+        }
+        return TemplateResponse(request, "reports/admin/audit.html", context)
+
+    def audit_csv_view(self, request, key):
+        start, end, _label = self._audit_period(request)
+        export = AUDIT_EXPORTS_BY_KEY.get(key)
+        if export is None:
+            raise Http404
+        header, rows, count = export.build(request.user, start, end)
+        audit_export_log(user=request.user, key=key, start=start, end=end, row_count=count)
+        return csv_streaming_response(
+            header=header, rows=rows, filename=f"{key}-{start.isoformat()}-{end.isoformat()}.csv"
+        )
+
+    def audit_bundle_view(self, request):
+        start, end, _label = self._audit_period(request)
+        bundle, _manifest = audit_bundle(user=request.user, start=start, end=end)
+        return FileResponse(
+            bundle,
+            content_type="application/zip",
+            as_attachment=True,
+            filename=f"audit-{start.isoformat()}-{end.isoformat()}.zip",
         )

@@ -52,7 +52,10 @@ class MonthlyReport(models.Model):
                 condition=models.Q(month__day=1), name="reports_monthly_report_first_day"
             ),
         ]
-        permissions = [("build_monthlyreport", _("Can build monthly reports"))]
+        permissions = [
+            ("build_monthlyreport", _("Can build monthly reports")),
+            ("export_for_audit", _("Can take the auditors' exports")),
+        ]
 
     def __str__(self):
         return f"{self.month:%Y-%m}"

@@ -1,0 +1,135 @@
+"""Benchmark: the monthly report (月次報告) at regional and national scale.
+
+Reads a data set made by bench/scale.py (national = --scale 100: 50,000 organisations, 500,000
+supporters, 5,000,000 ledger rows) and times, for one month, each section of the snapshot (the
+figures of the month, the previous month, a year earlier and the fiscal year to date), the chart
+series and the PDF rendering, with query counts and the process's RSS growth. Read-only: nothing
+is written (the archived document and the e-mails are not part of the timing).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kirin_pf_bench_national \
+        .venv/bin/python bench/reports_monthly.py [--month 2026-11]
+
+The Celery task has a soft limit of 3,000 s (reports.tasks.monthly_report_task); the figures
+below must stay well inside it.
+
+Figures (2026-12-02, PostgreSQL 15 on the shared 2-core development container while other
+engineers ran tests; month 2026-11; one run each):
+
+                                   regional (--scale 1)        national (--scale 100)
+                                   500 orgs, 5,000 supp.,      50,000 orgs, 500,000 supp.,
+                                   50,000 ledger rows          5,000,000 ledger rows
+    会員 (members)                   0.15 s   21 q               1.02 s   21 q
+    つながりサポーター                   0.16 s   24 q               4.30 s   24 q
+    食支援 (food)                     0.58 s   25 q              55.16 s   25 q
+    地域協議会 (council)               0.05 s   24 q               0.05 s   24 q
+    charts                           0.38 s   38 q               3.63 s   38 q
+    whole snapshot                   2.11 s  133 q              62.19 s  133 q
+    PDF rendering                    8.63 s                     29.45 s
+    snapshot + PDF                  10.7 s                      91.6 s   (limit 3,000 s)
+    RSS growth                      +141 MiB                   +275 MiB
+
+The query count does not grow with the data. The food section dominates at national scale: the
+stock and the near-expiry lots at three month ends are sums over the whole ledger up to each day
+(a fourth of them could read the lots' running totals when the month is the last one).
+"""
+
+import argparse
+import datetime
+import os
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kirin_pf.settings")
+os.environ.setdefault("DEBUG", "true")
+
+
+def _rss_kb() -> int:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def timed(label, function):
+    from django.db import connection
+
+    count = [0]
+
+    def counter(execute, sql, params, many, context):
+        count[0] += 1
+        return execute(sql, params, many, context)
+
+    began = time.perf_counter()
+    with connection.execute_wrapper(counter):
+        result = function()
+    seconds = time.perf_counter() - began
+    print(f"  {label:<36} {seconds:8.2f} s  {count[0]:4d} queries", flush=True)
+    return result, seconds
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--month", help="YYYY-MM (default: last month)")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+
+    settings.DEBUG = False
+    from core.pdf import render_pdf
+    from members.models import Organisation
+    from reports import figures
+    from supporters.models import Supporter
+
+    today = datetime.date.today()
+    if args.month:
+        first = datetime.date.fromisoformat(f"{args.month}-01")
+    else:
+        first = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    ledger = connection.cursor()
+    ledger.execute("SELECT count(*) FROM foodhub_ledgerentry")
+    print(
+        f"{connection.settings_dict['NAME']}: {Organisation.objects.count():,} organisations, "
+        f"{Supporter.objects.count():,} supporters, {ledger.fetchone()[0]:,} ledger rows; "
+        f"month {first:%Y-%m}"
+    )
+    rss = _rss_kb()
+    periods = figures.report_periods(first)
+    total = 0.0
+    for label, build in (
+        ("会員 (members)", figures.members_tables),
+        ("つながりサポーター (supporters)", figures.supporters_tables),
+        ("食支援 (food)", figures.food_tables),
+        ("地域協議会 (council)", figures.council_tables),
+    ):
+        _result, seconds = timed(label, lambda build=build: build(periods))
+        total += seconds
+    _result, seconds = timed("charts", lambda: figures.chart_series(first))
+    total += seconds
+    snapshot, whole = timed("whole snapshot", lambda: figures.monthly_snapshot(first))
+    pdf, render = timed(
+        "PDF rendering",
+        lambda: render_pdf(
+            "reports/pdf/monthly_report.html",
+            {
+                **snapshot,
+                "document": SimpleNamespace(created_at=datetime.datetime.now(datetime.UTC)),
+                "as_of": datetime.date.fromisoformat(snapshot["as_of"]),
+            },
+        ),
+    )
+    print(
+        f"  snapshot {whole:.1f} s + PDF {render:.1f} s = {whole + render:.1f} s "
+        f"(limit 3,000 s); PDF {len(pdf) / 1024:.0f} KiB; RSS +{(_rss_kb() - rss) / 1024:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    main()
