@@ -810,3 +810,187 @@ class StocktakeLine(models.Model):
 
     def __str__(self):
         return f"#{self.lot_id} {self.counted_kg} kg"
+
+
+# --- Partner agencies' food requests (issue 14) ------------------------------------------------
+
+
+class FoodPartner(models.Model):
+    """A member organisation the secretariat approved to request food from the hubs (a partner
+    agency). Food goes to its `recipient`, whose liability consent is the 合意書 the requests
+    need; the monthly guideline is advisory and shown to both sides."""
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", _("approved")
+        SUSPENDED = "suspended", _("suspended")
+
+    organisation = models.OneToOneField(
+        "members.Organisation",
+        on_delete=models.PROTECT,
+        related_name="food_partner",
+        verbose_name=_("organisation"),
+    )
+    recipient = models.OneToOneField(
+        Recipient,
+        on_delete=models.PROTECT,
+        related_name="food_partner",
+        verbose_name=_("food recipient"),
+        help_text=_("Distributions go here; its consent is the agreement."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.APPROVED
+    )
+    monthly_guideline_kg = models.DecimalField(
+        _("monthly guideline (kg)"),
+        null=True,
+        blank=True,
+        help_text=_("Advisory only: shown to the partner and the hub, never refused."),
+        **KG,
+    )
+    approved_on = models.DateField(_("approved on"))
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("food partner")
+        verbose_name_plural = _("food partners")
+        ordering = ["organisation__name_kana", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(monthly_guideline_kg__isnull=True) | Q(monthly_guideline_kg__gt=0),
+                name="foodhub_partner_guideline_positive",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.organisation)
+
+
+class FoodRequest(models.Model):
+    """A partner's request for food for an activity, filled by one operator of its site."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("waiting")
+        IN_PROGRESS = "in_progress", _("being prepared")
+        FILLED = "filled", _("handed over")
+        DECLINED = "declined", _("declined")
+
+    class Handover(models.TextChoices):
+        PICKUP = "pickup", _("pick-up at the hub")
+        DELIVERY = "delivery", _("delivery")
+
+    partner = models.ForeignKey(
+        FoodPartner, on_delete=models.PROTECT, related_name="requests", verbose_name=_("partner")
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.PROTECT, related_name="food_requests", verbose_name=_("site")
+    )
+    needed_on = models.DateField(_("needed on"))
+    people_served = models.PositiveIntegerField(_("meals or people served"))
+    handover = models.CharField(_("pick-up or delivery"), max_length=10, choices=Handover.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("operator"),
+    )
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    adjustment_reason = models.CharField(_("reason for the adjustment"), max_length=300, blank=True)
+    decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
+    shelf_life_override_reason = models.CharField(
+        _("reason for handing out food with a short shelf life"), max_length=300, blank=True
+    )
+    distribution = models.OneToOneField(
+        Distribution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="food_request",
+        verbose_name=_("distribution"),
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    submission_token = models.UUIDField(unique=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    submitted_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("food request")
+        verbose_name_plural = _("food requests")
+        ordering = ["needed_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="declined") | ~Q(decline_reason=""),
+                name="foodhub_request_declined_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="filled") | Q(distribution__isnull=False),
+                name="foodhub_request_filled_has_distribution",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="in_progress") | Q(operator__isnull=False),
+                name="foodhub_request_in_progress_has_operator",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["site", "status", "needed_on"], name="foodhub_request_queue"),
+            models.Index(fields=["partner", "-submitted_at"], name="foodhub_request_partner"),
+            models.Index(fields=["needed_on", "status"], name="foodhub_request_needed_on"),
+        ]
+
+    def __str__(self):
+        return f"{format_date(self.needed_on)} {self.partner}"
+
+
+class FoodRequestLine(models.Model):
+    """What a request asks for in one food category and storage; the operator may adjust the
+    amount (with the request's reason)."""
+
+    request = models.ForeignKey(
+        FoodRequest, on_delete=models.CASCADE, related_name="lines", verbose_name=_("food request")
+    )
+    category = models.ForeignKey(
+        FoodCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+    )
+    zone_kind = models.CharField(_("storage"), max_length=10, choices=Zone.Kind.choices)
+    kg = models.DecimalField(_("kg requested"), **KG)
+    adjusted_kg = models.DecimalField(_("kg adjusted"), null=True, blank=True, **KG)
+
+    class Meta:
+        verbose_name = _("food request line")
+        verbose_name_plural = _("food request lines")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kg__gt=0), name="foodhub_request_line_positive"),
+            models.CheckConstraint(
+                condition=Q(adjusted_kg__isnull=True) | Q(adjusted_kg__gte=0),
+                name="foodhub_request_line_adjusted_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["request", "category", "zone_kind"], name="foodhub_request_line_once"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.category} {self.get_zone_kind_display()} {self.kg} kg"
+
+    @property
+    def agreed_kg(self):
+        return self.kg if self.adjusted_kg is None else self.adjusted_kg
