@@ -10,6 +10,7 @@ SQLite has no deferred triggers: there the nightly check alone stands guard.
 
 from django.db import migrations
 
+# "%%": the statement goes through the driver's parameter substitution (RAISE's "%").
 POSTGRES_UP = """
 CREATE OR REPLACE FUNCTION foodhub_lot_matches_ledger() RETURNS trigger AS $$
 DECLARE
@@ -27,7 +28,7 @@ BEGIN
         FROM foodhub_ledgerentry WHERE lot_id = NEW.id;
     IF stock_kg <> ledger_kg OR stock_quantity <> ledger_quantity THEN
         RAISE EXCEPTION
-            'foodhub lot % holds % kg / % pcs but its ledger says % kg / % pcs; '
+            'foodhub lot %% holds %% kg / %% pcs but its ledger says %% kg / %% pcs; '
             'change stock only together with a ledger entry',
             NEW.id, stock_kg, stock_quantity, ledger_kg, ledger_quantity
             USING ERRCODE = 'integrity_constraint_violation';

@@ -550,6 +550,8 @@ def test_the_nightly_ledger_check_alerts_the_secretariat_once_about_a_drifted_lo
     [mail] = mailoutbox
     assert mail.to == ["jimu@example.jp"]
     assert f"ロット {lot.pk}" in mail.body
+    with connection.cursor() as cursor:  # back in line: PostgreSQL checks the drift at the end
+        cursor.execute("UPDATE foodhub_lot SET kg = kg - 5 WHERE id = %s", [lot.pk])
 
 
 @requires_postgres()
