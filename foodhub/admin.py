@@ -317,6 +317,8 @@ class LotAdmin(FoldedSearchMixin, ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
     readonly_fields = ("created_at",)
     actions = ["dispose_expired"]
     paginator = EstimatedCountPaginator
+    # Offered orderings: only what an index serves (the in-stock expiry partial index).
+    sortable_by = ("expiry_date",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(kg__gt=0)
@@ -361,6 +363,8 @@ class LedgerEntryAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
     search_fields = ("lot__item__search_text", "reason")
     readonly_fields = ("created_at",)
     paginator = EstimatedCountPaginator
+    # Offered orderings: only what an index serves (foodhub_ledger_month, created_at).
+    sortable_by = ("effective_on", "created_at")
 
     def get_search_results(self, request, queryset, search_term):
         """The item first: the few items whose folded name holds the folded term, then their

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.japanese import fold, format_date
+from core.pg_indexes import trigram_index
 from core.querysets import InForceQuerySet
 
 KG = {"max_digits": 10, "decimal_places": 2}
@@ -159,6 +160,7 @@ class Item(models.Model):
         verbose_name = _("item")
         verbose_name_plural = _("items")
         ordering = ["name"]
+        indexes = [trigram_index("search_text", name="foodhub_item_search_trgm")]
 
     def __str__(self):
         return self.name
@@ -708,6 +710,8 @@ class LedgerEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["effective_on", "site", "kind"], name="foodhub_ledger_month"),
+            # PostgreSQL only (core.pg_indexes): the ledger search's reason (LIKE).
+            trigram_index("reason", name="foodhub_ledger_reason_trgm"),
         ]
 
     def __str__(self):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.japanese import fold
+from core.pg_indexes import trigram_index
 from core.querysets import InForceQuerySet
 
 
@@ -230,6 +231,14 @@ class Organisation(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
         ordering = ["name_kana", "name"]
+        indexes = [
+            # The lists' order (the admin adds -pk to make it total).
+            models.Index(fields=["name_kana", "name", "-id"], name="organisation_kana_order"),
+            # PostgreSQL only (core.pg_indexes): folded search, the import's duplicate check
+            # (a prefix LIKE) and the offer searched as typed (LIKE).
+            trigram_index("search_text", name="organisation_search_trgm"),
+            trigram_index("strengths", name="organisation_strengths_trgm"),
+        ]
 
     def __str__(self):
         return self.name

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.japanese import fold
+from core.pg_indexes import trigram_index
 from core.querysets import InForceQuerySet
 
 
@@ -325,7 +326,14 @@ class Supporter(models.Model):
                 name="supporter_withdrawn_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["status", "last_trained_on"])]
+        indexes = [
+            models.Index(fields=["status", "last_trained_on"]),
+            models.Index(fields=["full_name_kana", "id"], name="supporter_kana_order"),
+            # PostgreSQL only (core.pg_indexes): the admin's folded search and e-mail/phone.
+            trigram_index("search_text", name="supporter_search_trgm"),
+            trigram_index("email", name="supporter_email_trgm"),
+            trigram_index("phone", name="supporter_phone_trgm"),
+        ]
 
     def __str__(self):
         return self.full_name

@@ -144,8 +144,10 @@ class OrganisationAdmin(FoldedSearchMixin, ImportMixin, ServiceModelAdmin):
     list_select_related = ("municipality",)
     list_filter = (CurrentTierFilter, "organisation_type", "municipality", "activity_fields")
     # The folded search text (name, kana, published offer) and the offer as typed.
-    search_fields = ("search_text", "strengths")
+    search_fields = ("search_text", "strengths__contains")
     paginator = EstimatedCountPaginator
+    # Offered orderings: only what an index serves (organisation_kana_order).
+    sortable_by = ("name_kana",)
     readonly_fields = ("created_at", "last_contact_on", "register_status")
     change_form_template = "admin/members/organisation/change_form.html"
     # Both buttons: import (the register) and the logged export.

@@ -89,8 +89,11 @@ class SupporterAdmin(FoldedSearchMixin, ImportMixin, ServiceModelAdmin, Supporte
     )
     list_select_related = ("municipality", "district")
     list_filter = ("status", RefresherDueFilter, "municipality", "affiliation", "receives_line")
-    search_fields = ("search_text", "email", "phone")
+    # Folded name (search_text) and e-mail/phone as typed, each by LIKE on a trigram index.
+    search_fields = ("search_text", "email__contains", "phone__contains")
     paginator = EstimatedCountPaginator
+    # Offered orderings: only what an index serves (supporter_kana_order).
+    sortable_by = ("full_name_kana",)
     # Status moves only through the actions (services); training dates through attendance.
     readonly_fields = (
         "status",
@@ -260,6 +263,7 @@ class AttendanceAdmin(FoldedSearchMixin, ReadOnlyMixin, SupportersModelAdmin):
     # supporter), not through a join to every session's start time.
     ordering = ("-session_id", "-supporter_id")
     paginator = EstimatedCountPaginator
+    sortable_by = ()
     # Recorded only on the session's attendance page (session_attendance_record).
 
 
