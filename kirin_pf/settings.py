@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV, XLSX
 
+from core.csv_format import ExcelCSV
 from kirin_pf.schedule import PERIODIC_TASKS  # noqa: F401  (a setting, see below)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -219,7 +220,7 @@ MFA_TOTP_ISSUER = "kirin_pf"
 MFA_FORMS = {"activate_totp": "core.mfa.StableActivateTOTPForm"}
 
 # --- Export (django-import-export) ---------------------------------------------------------
-EXPORT_FORMATS = [CSV]
+EXPORT_FORMATS = [ExcelCSV]  # CSV with a BOM, for Excel on Japanese Windows
 IMPORT_FORMATS = [CSV, XLSX]
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
