@@ -125,6 +125,9 @@ ROLE_PERMISSIONS = {
         "foodhub.add_disposal",
         "foodhub.add_stocktake",
         "foodhub.add_liabilityconsent",
+        # Partners' food requests of their sites (start, adjust, decline, fill).
+        "foodhub.view_foodrequest",
+        "foodhub.change_foodrequest",
         "core.view_municipality",
     ],
     COUNCIL_MEMBER: [

@@ -496,3 +496,6 @@ class StocktakeAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
     search_fields = ("note",)
     readonly_fields = ("created_at",)
     inlines = [StocktakeLineInline]
+
+
+from . import admin_partners  # noqa: E402, F401  (food partners, issue 14)

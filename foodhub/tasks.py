@@ -19,3 +19,9 @@ def ledger_check_task() -> int:
 def near_expiry_alert_task() -> int:
     """Daily (django-celery-beat): warn each site's operators of lots near expiry."""
     return services.near_expiry_alerts_send(today=timezone.localdate())
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def food_request_reminder_task() -> int:
+    """Daily (kirin_pf/schedule.py): remind partners of tomorrow's pick-up or delivery."""
+    return services.food_request_reminders_send(today=timezone.localdate())

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import requests as request_views
 
 app_name = "foodhub"
 
@@ -35,5 +36,28 @@ urlpatterns = [
         "zones/<int:zone_id>/stocktake/",
         views.StocktakeCreateView.as_view(),
         name="stocktake-create",
+    ),
+    path("requests/", request_views.FoodRequestQueueView.as_view(), name="food-request-queue"),
+    path(
+        "requests/<int:pk>/",
+        request_views.FoodRequestDetailView.as_view(),
+        name="food-request-detail",
+    ),
+    path(
+        "requests/<int:pk>/<slug:action>/",
+        request_views.FoodRequestActionView.as_view(),
+        name="food-request-action",
+    ),
+    path("recall/", request_views.RecallSearchView.as_view(), name="recall-search"),
+    path("recall/<int:pk>/", request_views.LotRecallView.as_view(), name="recall"),
+    path(
+        "recall/<int:pk>/recall.pdf",
+        request_views.LotRecallView.as_view(output="pdf"),
+        name="recall-pdf",
+    ),
+    path(
+        "recall/<int:pk>/recall.csv",
+        request_views.LotRecallView.as_view(output="csv"),
+        name="recall-csv",
     ),
 ]

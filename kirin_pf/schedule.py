@@ -82,6 +82,15 @@ PERIODIC_TASKS = [
         ),
     },
     {
+        "name": "食品：依頼の受け取り・お届け前日のお知らせ（毎日）",
+        "task": "foodhub.tasks.food_request_reminder_task",
+        "crontab": "0 8 * * *",
+        "description": (
+            "毎朝8:00に、翌日に受け取り・お届けの食品依頼（準備中・準備完了）について、"
+            "依頼した団体の担当者にお知らせします（依頼ごとに1回）。"
+        ),
+    },
+    {
         "name": "協議会：フォローアップ期日の通知（毎日）",
         "task": "council.tasks.follow_up_reminders_task",
         "crontab": "0 7 * * *",

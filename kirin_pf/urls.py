@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("foodhub/", include("foodhub.urls")),
     path("supporters/", include("supporters.urls")),
+    # Before members/: the contact portal's food requests live in foodhub (foodhub/portal.py).
+    path("members/my/food/", include("foodhub.portal_urls")),
     path("members/", include("members.urls")),
     path("council/", include("council.urls")),
     path("reports/", include("reports.urls")),

@@ -5,6 +5,7 @@ re-exported here (`from foodhub import services`).
   (with the concurrency and double-submit notes)
 - donations, transfers, distributions (and liability consents), disposals, stocktakes
 - alerts: near-expiry e-mails to operators
+- requests: food partners and their food requests (start, adjust, decline, fill, reminders)
 - masters: sites, zones, operators, items, donors, recipients from the admin
 """
 
@@ -29,6 +30,19 @@ from .donations import (
 from .masters import (
     record_delete,
     record_save,
+)
+from .requests import (
+    RequestLine,
+    food_partner_approve,
+    food_partner_suspend,
+    food_request_adjust,
+    food_request_decline,
+    food_request_fill,
+    food_request_reminders_send,
+    food_request_start,
+    food_request_submit,
+    min_shelf_life_days,
+    partner_refusal,
 )
 from .stock import (
     ZERO,
@@ -55,6 +69,7 @@ __all__ = [
     "Pick",
     "PickRequest",
     "ReceiptLine",
+    "RequestLine",
     "StockCount",
     "best_before_passed",
     "consent_in_force",
@@ -65,8 +80,18 @@ __all__ = [
     "distribution_create",
     "donation_receive",
     "expired_lots_dispose",
+    "food_partner_approve",
+    "food_partner_suspend",
+    "food_request_adjust",
+    "food_request_decline",
+    "food_request_fill",
+    "food_request_reminders_send",
+    "food_request_start",
+    "food_request_submit",
+    "min_shelf_life_days",
     "near_expiry_alerts_send",
     "no_consent_message",
+    "partner_refusal",
     "record_delete",
     "record_save",
     "require_operable",
