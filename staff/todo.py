@@ -23,9 +23,11 @@ from foodhub.selectors import near_expiry_lots
 from members.models import AgendaItem, Application, Meeting, MemberNotice, Prospect
 from supporters.models import Attendance, TrainingSession
 
-# A notification still pending this long after it was recorded did not go out (the send raised
-# and the task's retries are over); the next run of its reminder sends it.
+# A notification still pending this long after it was recorded did not go out: notify() commits
+# the row before sending, and a send that raises leaves it pending (a later run of the same
+# reminder and period sends it). Older than a week it is history, not today's work.
 FAILED_AFTER = datetime.timedelta(minutes=30)
+FAILED_WITHIN = datetime.timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -198,8 +200,9 @@ def _prospects_due(user, today, now):
 
 def _failed_notifications(user, today, now):
     before = now - FAILED_AFTER
+    since = now - FAILED_WITHIN
     row = Notification.objects.filter(
-        status=Notification.Status.PENDING, created_at__lt=before
+        status=Notification.Status.PENDING, created_at__lt=before, created_at__gte=since
     ).aggregate(n=Count("pk"), oldest=Min("created_at"))
     if not row["n"]:
         return None
@@ -213,6 +216,7 @@ def _failed_notifications(user, today, now):
             "core_notification",
             status__exact=Notification.Status.PENDING,
             created_at__lt=_moment(before),
+            created_at__gte=_moment(since),
         ),
     )
 

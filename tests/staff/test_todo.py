@@ -167,3 +167,28 @@ def test_the_to_do_home_costs_the_same_queries_for_10_and_200_waiting_records(cl
         return len(response.context["request"].user.groups.all())
 
     assert_constant_queries(run, add_rows)
+
+
+def test_an_e_mail_that_could_not_be_sent_is_on_the_secretariats_list(settings, secretariat):
+    from core.notifications import notify
+
+    settings.EMAIL_BACKEND = "tests.core.failing_email.FailingBackend"
+    application = _waiting_application(days=1)
+    with pytest.raises(ConnectionError):
+        notify(
+            purpose="members.application_waiting",
+            target=application,
+            period="2026-12-01",
+            recipient="jimu@example.jp",
+            subject="審査待ち",
+            template_name="staff/email/account_invite.txt",
+            context={"account": secretariat, "roles": [], "link": "", "login": ""},
+        )
+    later = timezone.now() + datetime.timedelta(hours=1)
+
+    lines = {line.key: line for line in todo_for(secretariat, now=later)}
+
+    assert lines["failed_notifications"].count == 1
+    assert "failed_notifications" not in {
+        line.key for line in todo_for(secretariat, now=later + datetime.timedelta(days=8))
+    }
