@@ -19,11 +19,17 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
+from core.japanese import fold
+
 from .models import (
     DateKind,
     Disposal,
     Distribution,
+    DistributionLine,
     Donor,
+    FoodPartner,
+    FoodRequest,
+    FoodRequestLine,
     LedgerEntry,
     LiabilityConsent,
     Lot,
@@ -448,3 +454,151 @@ def near_expiry_on(day: datetime.date) -> dict:
             lots += 1
             kg_total += kg
     return {"lots": lots, "kg": kg_total}
+
+
+# --- partners' food requests and recalls (issue 14) ---------------------------------------------
+
+
+def food_partner_for_organisation(organisation):
+    return (
+        FoodPartner.objects.select_related("organisation", "recipient__site")
+        .filter(organisation=organisation)
+        .first()
+    )
+
+
+def _month_bounds(on_date: datetime.date):
+    start = on_date.replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+def partner_month_kg(partner, *, on_date: datetime.date) -> Decimal:
+    """What the partner's recipient received in the month of `on_date` (kg), against which its
+    advisory guideline is shown."""
+    start, end = _month_bounds(on_date)
+    total = DistributionLine.objects.filter(
+        distribution__recipient_id=partner.recipient_id,
+        distribution__distributed_on__gte=start,
+        distribution__distributed_on__lt=end,
+    ).aggregate(kg=Sum("kg"))["kg"]
+    return total or Decimal("0")
+
+
+def partner_history(partner, *, months: int = 12, today: datetime.date):
+    """kg received per month and food category over the last `months` months, newest first:
+    [{"month": date, "category": name, "kg": Decimal}]."""
+    since = today.replace(day=1)
+    for _i in range(months - 1):
+        since = (since - datetime.timedelta(days=1)).replace(day=1)
+    return list(
+        DistributionLine.objects.filter(
+            distribution__recipient_id=partner.recipient_id,
+            distribution__distributed_on__gte=since,
+        )
+        .annotate(month=TruncMonth("distribution__distributed_on"))
+        .values("month", category=F("lot__item__category__name"))
+        .annotate(kg=Sum("kg"))
+        .order_by("-month", "category")
+    )
+
+
+def _requests_base():
+    return FoodRequest.objects.select_related(
+        "partner__organisation", "partner__recipient", "site", "operator"
+    ).prefetch_related(
+        Prefetch("lines", queryset=FoodRequestLine.objects.select_related("category"))
+    )
+
+
+def food_request_list_for_partner(partner):
+    return _requests_base().filter(partner=partner).order_by("-needed_on", "-pk")
+
+
+def food_request_get_for_partner(*, partner, pk):
+    """The partner's own request; another organisation's raises DoesNotExist (a 404)."""
+    return food_request_list_for_partner(partner).get(pk=pk)
+
+
+def food_request_queue_for_user(user, *, statuses=None, today: datetime.date):
+    """The requests of the sites the user may operate, soonest first, each with the partner's
+    kg this month (`month_kg`) beside its guideline."""
+    start, end = _month_bounds(today)
+    month_kg = (
+        DistributionLine.objects.filter(
+            distribution__recipient_id=OuterRef("partner__recipient_id"),
+            distribution__distributed_on__gte=start,
+            distribution__distributed_on__lt=end,
+        )
+        .order_by()
+        .values("distribution__recipient_id")
+        .annotate(kg=Sum("kg"))
+        .values("kg")
+    )
+    requests = _requests_base().filter(site__in=Site.objects.operable_by(user))
+    if statuses:
+        requests = requests.filter(status__in=statuses)
+    return requests.annotate(month_kg=Coalesce(Subquery(month_kg), ZERO_KG)).order_by(
+        "needed_on", "pk"
+    )
+
+
+def food_request_get_for_operator(*, user, pk, today: datetime.date):
+    return food_request_queue_for_user(user, today=today).get(pk=pk)
+
+
+def lot_recall_lots(lot) -> list[Lot]:
+    """The lot and every lot that came from it by transfer (same item and date, arrived with a
+    transfer it was sent on), following transfers onwards. Each step is an indexed lookup
+    (transfer lines by source lot, lots by transfer)."""
+    found = {lot.pk: lot}
+    frontier = [lot.pk]
+    while frontier:
+        transfers = TransferLine.objects.filter(source_lot__in=frontier).values("transfer_id")
+        arrived = Lot.objects.filter(
+            transfer__in=transfers,
+            item_id=lot.item_id,
+            expiry_date=lot.expiry_date,
+            date_kind=lot.date_kind,
+        ).exclude(pk__in=list(found))
+        frontier = []
+        for child in arrived.select_related("site", "zone", "item"):
+            found[child.pk] = child
+            frontier.append(child.pk)
+    return list(found.values())
+
+
+def lot_recall_rows(*, user, lot):
+    """Where the food of `lot` went: each distribution line of it (and of the lots transferred
+    from it) at a site the user sees, with the recipient and, for a food partner, its member
+    organisation; oldest first."""
+    lots = lot_recall_lots(lot)
+    return (
+        DistributionLine.objects.filter(
+            lot__in=[item.pk for item in lots],
+            distribution__site__in=Site.objects.visible_to(user),
+        )
+        .select_related(
+            "distribution__site",
+            "distribution__recipient__municipality",
+            "distribution__recipient__food_partner__organisation",
+            "lot",
+        )
+        .order_by("distribution__distributed_on", "pk")
+    )
+
+
+def lot_search_for_recall(*, user, item_text: str = "", expiry_date=None, lot_pk=None):
+    """Lots (in stock or not) at sites the user sees, by number, or by item name and date."""
+    lots = Lot.objects.filter(site__in=Site.objects.visible_to(user)).select_related(
+        "site", "zone", "item"
+    )
+    if lot_pk:
+        return lots.filter(pk=lot_pk)
+    if item_text:
+        lots = lots.filter(item__search_text__contains=fold(item_text))
+    if expiry_date:
+        lots = lots.filter(expiry_date=expiry_date)
+    if not item_text and not expiry_date:
+        return lots.none()
+    return lots.order_by("expiry_date", "pk")[:200]
