@@ -10,6 +10,7 @@ from django.utils import timezone
 from core.models import ExportLog, Notification, SecurityEvent
 from foodhub import services as foodhub
 from foodhub.models import Recipient, Site
+from members.models import MemberNotice, Organisation
 from supporters.models import Attendance, Certificate, Supporter, SupporterNotice
 from tests.foodhub.factories import ItemFactory, RecipientFactory, consented, receive
 from tests.supporters.factories import RegistrationFactory
@@ -62,6 +63,12 @@ def load_people(secretariat):
         period="2026-12",
         recipient="hanako@example.jp",
         subject="件名",
+    )
+    MemberNotice.objects.create(
+        organisation=Organisation.objects.order_by("pk").first(),
+        kind=MemberNotice.Kind.CHANGE,
+        changes={"contact_name": "新担当 太郎"},
+        effective_on=timezone.localdate(),
     )
     ExportLog.objects.create(user=secretariat, model_label="x", file_format="csv", row_count=1)
     SecurityEvent.objects.create(kind="login.failed", outcome="failure", login="x@example.jp")
