@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from core.japanese import format_date
+
 from ..models import (
     Disposal,
     LedgerEntry,
@@ -38,6 +40,21 @@ def disposal_record(
         raise ValidationError({"note": _("Describe the reason for the disposal.")})
     if not amounts:
         raise ValidationError(_("Choose at least one lot."))
+    if reason == Disposal.Reason.EXPIRED:
+        # 期限切れ means past its date on the day of disposal (on the date itself it is still
+        # good, as expired_lots_dispose counts it); anything else has another reason.
+        for amount in amounts:
+            expiry = amount.lot.expiry_date
+            if expiry is None or expiry >= disposed_on:
+                raise ValidationError(
+                    {
+                        "reason": _(
+                            "%(lot)s has not passed its date on %(date)s: choose damaged, "
+                            "recalled or other as the reason."
+                        )
+                        % {"lot": amount.lot, "date": format_date(disposed_on)}
+                    }
+                )
 
     with transaction.atomic():
         disposal, created = _create_once(
