@@ -397,13 +397,3 @@ def test_the_pdf_prints_the_sections_with_wareki_headings(register, scheme, food
         assert heading in text, heading
     assert "鳥取市 東中学校区" in text
     assert "150.00" in text
-
-
-def test_look_at_the_pages(register, scheme, food_month, tmp_path):
-    """Not a check: writes the PDF for a person to look at (pdftoppm), when asked to."""
-    import os
-    import shutil
-
-    report = monthly_report_for_previous_month(today=D(2026, 11, 1))
-    if target := os.environ.get("MONTHLY_REPORT_PDF"):
-        shutil.copy(report.document.file.path, target)
