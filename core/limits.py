@@ -17,6 +17,8 @@ from django.shortcuts import render
 from django.views import defaults
 
 PUBLIC_TEXT_MAX = 2000
+# For the model fields behind public forms (a TextField's max_length alone is not validated).
+PUBLIC_TEXT_VALIDATOR = MaxLengthValidator(PUBLIC_TEXT_MAX)
 
 
 def is_free_text(field) -> bool:

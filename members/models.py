@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.japanese import fold
+from core.limits import PUBLIC_TEXT_MAX, PUBLIC_TEXT_VALIDATOR
 from core.pg_indexes import trigram_index
 from core.querysets import InForceQuerySet
 
@@ -427,8 +428,16 @@ class Application(models.Model):
     activity_fields = models.ManyToManyField(
         ActivityField, blank=True, related_name="+", verbose_name=_("fields of activity")
     )
-    activity_summary = models.TextField(_("activities"))
-    strengths = models.TextField(_("what we can offer"), blank=True)
+    # Typed by the public: bounded here as in the form (core.limits, issue 11).
+    activity_summary = models.TextField(
+        _("activities"), max_length=PUBLIC_TEXT_MAX, validators=[PUBLIC_TEXT_VALIDATOR]
+    )
+    strengths = models.TextField(
+        _("what we can offer"),
+        blank=True,
+        max_length=PUBLIC_TEXT_MAX,
+        validators=[PUBLIC_TEXT_VALIDATOR],
+    )
     public_fields = models.JSONField(
         _("fields shown in the public directory"), default=list, blank=True
     )
@@ -440,7 +449,12 @@ class Application(models.Model):
     )
     declares_agreement = models.BooleanField(_("we agree to the platform rules"))
     is_reapplication = models.BooleanField(_("we were a member before"), default=False)
-    reapplication_reasons = models.TextField(_("reasons for re-applying"), blank=True)
+    reapplication_reasons = models.TextField(
+        _("reasons for re-applying"),
+        blank=True,
+        max_length=PUBLIC_TEXT_MAX,
+        validators=[PUBLIC_TEXT_VALIDATOR],
+    )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
     # The secretariat's review (要領第2条2–3).
     organisation = models.ForeignKey(

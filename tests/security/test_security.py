@@ -23,6 +23,7 @@ from django.contrib.admin.sites import site as admin_site
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group
 from django.core.checks import run_checks
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
@@ -464,6 +465,15 @@ def test_an_activity_text_over_the_maximum_is_refused_by_the_form_in_japanese(cl
     assert response.status_code == 200
     assert f"{PUBLIC_TEXT_MAX} 文字以下" in str(response.context["form"].errors["activity_summary"])
     assert not Application.objects.exists()
+
+
+def test_the_application_model_refuses_an_over_long_public_text_too(db):
+    application = Application(activity_summary="あ" * (PUBLIC_TEXT_MAX + 1))
+
+    with pytest.raises(ValidationError, match=f"{PUBLIC_TEXT_MAX} 文字以下") as refused:
+        application.full_clean(exclude=["municipality"])
+
+    assert "activity_summary" in refused.value.message_dict
 
 
 # --- 8. Demo accounts and two-factor authentication ---------------------------------------------
