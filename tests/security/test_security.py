@@ -28,7 +28,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.test import RequestFactory
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from import_export.admin import ImportMixin
 
@@ -205,6 +205,42 @@ def test_each_model_with_personal_data_is_read_by_exactly_the_declared_roles(cli
         if obj is None and readers:
             wrong.append(f"no {label} to open")
     assert not wrong, "\n".join(wrong)
+
+
+# Admin page -> the permissions the admin must check before showing it (reading: view or change).
+ADMIN_PAGES = {
+    "changelist": ("view", "change"),
+    "add": ("add",),
+    "change": ("view", "change"),
+    "delete": ("delete",),
+    "export": ("view",),
+    "import": ("add",),
+}
+
+
+def test_no_role_reaches_an_admin_page_its_permissions_do_not_grant(client, db):
+    """Every registered model's changelist, add, change, delete, export and import page, for
+    every role: a page answers 200 only to a role that holds the permission (the change and
+    delete pages of a missing record still check it first)."""
+    beyond = []
+    for role in roles.ALL_ROLES:
+        user = StaffFactory(roles=[role])
+        client.force_login(user)
+        for model, _model_admin in registered_admins():
+            info = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+            for page, actions in ADMIN_PAGES.items():
+                args = [0] if page in ("change", "delete") else []
+                try:
+                    url = reverse(f"{info}_{page}", args=args)
+                except NoReverseMatch:
+                    continue  # the admin has no such page (no export, no import)
+                granted = any(
+                    user.has_perm(f"{model._meta.app_label}.{a}_{model._meta.model_name}")
+                    for a in actions
+                )
+                if not granted and client.get(url).status_code == 200:
+                    beyond.append(f"{role}: {page} {model._meta.label}")
+    assert not beyond, "\n".join(beyond)
 
 
 # --- 4. Sessions end with the account; staff access ends with the last role ---------------------
