@@ -56,26 +56,48 @@ def load() -> dict[str, Municipality]:
     return municipalities
 
 
-def load_demo_user() -> User:
-    """The secretariat's demo login, whose password is in the repository: DEBUG only."""
-    if not settings.DEBUG:
-        raise ImproperlyConfigured(
-            "The demo login is for development only (DEBUG=true); production refuses it."
-        )
+# One demo login per staff role, so a newcomer can try each (login name, role, family name).
+# The council's demo members (council-intake@…) come with the council's demo data.
+DEMO_ROLE_ACCOUNTS = [
+    ("demo", roles.SECRETARIAT, "事務局"),
+    ("demo-coordinator", roles.COORDINATOR, "コーディネーター"),
+    ("demo-hub", roles.HUB_OPERATOR, "ハブ担当"),
+    ("demo-auditor", roles.AUDITOR, "監査"),
+]
+
+
+def _demo_account(username: str, role: str, last_name: str) -> User:
+    email = DEMO_EMAIL if username == "demo" else f"{username}@{DEMO_DOMAIN}"
     user, created = User.objects.get_or_create(
-        username="demo",
-        defaults={
-            "email": DEMO_EMAIL,
-            "is_staff": True,
-            "last_name": "事務局",
-            "first_name": "デモ",
-        },
+        username=username,
+        defaults={"email": email, "is_staff": True, "last_name": last_name, "first_name": "デモ"},
     )
     if created:
         user.set_password(DEMO_PASSWORD)
         user.save()
-    user.groups.add(Group.objects.get(name=roles.SECRETARIAT))
+    user.groups.add(Group.objects.get(name=role))
     EmailAddress.objects.get_or_create(
-        user=user, email=DEMO_EMAIL, defaults={"verified": True, "primary": True}
+        user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user
+
+
+def _require_debug():
+    if not settings.DEBUG:
+        raise ImproperlyConfigured(
+            "The demo login is for development only (DEBUG=true); production refuses it."
+        )
+
+
+def load_demo_user() -> User:
+    """The secretariat's demo login, whose password is in the repository: DEBUG only."""
+    _require_debug()
+    return _demo_account(*DEMO_ROLE_ACCOUNTS[0])
+
+
+def load_demo_users() -> dict[str, User]:
+    """Every role's demo login by role name (DEBUG only; see DEMO_ROLE_ACCOUNTS)."""
+    _require_debug()
+    return {
+        role: _demo_account(username, role, name) for username, role, name in DEMO_ROLE_ACCOUNTS
+    }

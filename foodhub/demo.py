@@ -3,7 +3,7 @@
 Idempotent: every row is looked up by its natural key. Sample names are marked （サンプル）.
 """
 
-from .models import Donor, FoodCategory, Item, Recipient, Site, Zone
+from .models import Donor, FoodCategory, Item, Recipient, Site, SiteOperator, Zone
 
 # Days before the date at which operators are warned, per storage (editable per zone in the admin).
 ZONE_WARNING_DAYS = {Zone.Kind.AMBIENT: 30, Zone.Kind.CHILLED: 3, Zone.Kind.FROZEN: 30}
@@ -156,3 +156,9 @@ def load_reference_data(municipalities: dict) -> None:
                     "municipality": municipalities[town],
                 },
             )
+
+
+def assign_demo_operator(user) -> None:
+    """The hub operator's demo login works at the logistics hub (its stock, receipts, transfers)."""
+    site = Site.objects.get(name=SITES[0][0])
+    SiteOperator.objects.get_or_create(site=site, user=user)

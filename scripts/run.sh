@@ -9,7 +9,12 @@ cat <<MSG
 
   kirin_pf is running:   http://127.0.0.1:8000/
   Back office (admin):   http://127.0.0.1:8000/admin/
-  Demo login:            demo@kirin-pf.example / kirin-demo-2026  (事務局)
+  Demo logins (password kirin-demo-2026), one per role:
+    demo@kirin-pf.example               事務局
+    demo-coordinator@kirin-pf.example   コーディネーター
+    demo-hub@kirin-pf.example           ハブ担当 (ロジ拠点（鳥取市）)
+    demo-auditor@kirin-pf.example       監査
+    council-intake@kirin-pf.example     協議会構成員
 
 MSG
 exec python manage.py runserver 127.0.0.1:8000

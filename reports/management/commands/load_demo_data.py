@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from core import demo as core_demo
+from core import roles
 from foodhub import demo as foodhub_demo
 from members import demo as members_demo
 from supporters import demo as supporters_demo
@@ -27,7 +28,8 @@ class Command(BaseCommand):
             "--demo-user",
             action="store_true",
             help=(
-                f"Also create the secretariat demo login {core_demo.DEMO_EMAIL} (development only)."
+                f"Also create one demo login per staff role ({core_demo.DEMO_EMAIL} for the "
+                "secretariat; development only)."
             ),
         )
 
@@ -47,8 +49,16 @@ class Command(BaseCommand):
             if load is not None:
                 load(municipalities)
         if demo_user:
-            core_demo.load_demo_user()
+            accounts = core_demo.load_demo_users()
+            foodhub_demo.assign_demo_operator(accounts[roles.HUB_OPERATOR])
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        if demo_user:
+            self.stdout.write(f"Demo logins (password {core_demo.DEMO_PASSWORD}):")
+            for role, user in accounts.items():
+                self.stdout.write(f"  {user.email:<40} {role}")
+            council = core_demo.demo_accounts().filter(groups__name=roles.COUNCIL_MEMBER)
+            for email in council.order_by("pk").values_list("email", flat=True)[:1]:
+                self.stdout.write(f"  {email:<40} {roles.COUNCIL_MEMBER}")
 
 
 def _optional_module(name: str):
