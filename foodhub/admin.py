@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from core.admin_base import FoldedSearchMixin, ReadOnlyMixin, ServiceModelAdmin
+from core.csvstream import StreamingCsvExportMixin
 from core.exports import LoggedExportMixin
 from core.forms import add_service_errors
 from core.japanese import fold
@@ -289,7 +290,9 @@ class LiabilityConsentAdmin(SiteScopedMixin, ServiceModelAdmin):
 
 
 @admin.register(Lot)
-class LotAdmin(FoldedSearchMixin, ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
+class LotAdmin(
+    StreamingCsvExportMixin, FoldedSearchMixin, ReadOnlyMixin, SiteScopedMixin, RecordAdmin
+):
     resource_classes = [LotResource]
     list_display = (
         "item",
@@ -345,7 +348,7 @@ class LotAdmin(FoldedSearchMixin, ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
 
 
 @admin.register(LedgerEntry)
-class LedgerEntryAdmin(ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
+class LedgerEntryAdmin(StreamingCsvExportMixin, ReadOnlyMixin, SiteScopedMixin, RecordAdmin):
     resource_classes = [LedgerEntryResource]
     list_display = (
         "effective_on",

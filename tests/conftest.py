@@ -98,6 +98,13 @@ def pdf_text(pdf: bytes | Path, *, layout: bool = True) -> str:
     return subprocess.run(command, input=data, capture_output=True, check=True).stdout.decode()
 
 
+def response_bytes(response) -> bytes:
+    """The whole body of a response, streamed (a large CSV export, core.csvstream) or not."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def requires_postgres():
     return pytest.mark.skipif(
         connection.vendor != "postgresql",

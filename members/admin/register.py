@@ -20,6 +20,7 @@ from core.admin_base import (
     apply_to_each,
     report_refusal,
 )
+from core.csvstream import StreamingCsvExportMixin
 from core.japanese import format_date
 from core.paginator import EstimatedCountPaginator
 
@@ -311,7 +312,7 @@ class OrganisationAdmin(FoldedSearchMixin, ImportMixin, ServiceModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(DomainModelAdmin):
+class MembershipAdmin(StreamingCsvExportMixin, DomainModelAdmin):
     """The register's history: read-only. Lifecycle changes go through applications, notices
     and resolutions; the one direct action is a withdrawal received on paper."""
 

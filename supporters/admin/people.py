@@ -12,6 +12,7 @@ from core.admin_base import (
     ServiceModelAdmin,
     apply_to_each,
 )
+from core.csvstream import StreamingCsvExportMixin
 from core.paginator import EstimatedCountPaginator
 
 from .. import selectors, services
@@ -69,7 +70,13 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Supporter)
-class SupporterAdmin(FoldedSearchMixin, ImportMixin, ServiceModelAdmin, SupportersModelAdmin):
+class SupporterAdmin(
+    StreamingCsvExportMixin,
+    FoldedSearchMixin,
+    ImportMixin,
+    ServiceModelAdmin,
+    SupportersModelAdmin,
+):
     resource_classes = [SupporterResource]
     export_select_related = ("consent_text",)
     rollback_on_validation_errors = True
@@ -252,7 +259,9 @@ class RegistrationAdmin(SupportersModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(FoldedSearchMixin, ReadOnlyMixin, SupportersModelAdmin):
+class AttendanceAdmin(
+    StreamingCsvExportMixin, FoldedSearchMixin, ReadOnlyMixin, SupportersModelAdmin
+):
     resource_classes = [AttendanceResource]
     list_display = ("supporter", "session", "walk_in", "recorded_at")
     list_select_related = ("supporter", "session")

@@ -20,7 +20,7 @@ from foodhub.models import (
     Zone,
 )
 from foodhub.resources import LedgerEntryResource
-from tests.conftest import assert_constant_queries
+from tests.conftest import assert_constant_queries, response_bytes
 
 from .factories import (
     DonorFactory,
@@ -214,6 +214,7 @@ def test_the_admin_ledger_export_does_not_grow_with_rows(client, world):
         response = client.post(url, {"format": "0", "resource": "0", **fields})
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
+        response_bytes(response)  # streamed: the rows are read (and the export logged) here
 
     assert_constant_queries(export, lambda n: _receive_lines(world, n))
     assert ExportLog.objects.filter(model_label="foodhub.LedgerEntry").count() == 2

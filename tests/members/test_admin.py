@@ -18,7 +18,7 @@ from members.models import (
     Vote,
 )
 from members.resources import MembershipExportResource, RegisterImportResource
-from tests.conftest import assert_constant_queries, pdf_text
+from tests.conftest import assert_constant_queries, pdf_text, response_bytes
 from tests.factories import MembershipFactory, MunicipalityFactory, StaffFactory
 
 from .factories import ApplicationFactory, SteeringMembershipFactory
@@ -81,8 +81,8 @@ def test_the_register_export_is_logged_and_constant_in_queries(client, secretari
 
     def export():
         response = client.post(url, {"format": "0", "resource": "0", **fields})
-        assert response.status_code == 200, response.content[:500]
-        return response.content.decode("utf-8-sig")
+        assert response.status_code == 200
+        return response_bytes(response).decode("utf-8-sig")
 
     content, _ = assert_constant_queries(export, lambda n: _make_rows(Membership, n, secretariat))
 

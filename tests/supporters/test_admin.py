@@ -19,7 +19,7 @@ from supporters.models import (
     SupporterNotice,
 )
 from supporters.resources import SupporterResource
-from tests.conftest import assert_constant_queries, pdf_text
+from tests.conftest import assert_constant_queries, pdf_text, response_bytes
 from tests.factories import MunicipalityFactory, SupporterFactory, UserFactory
 
 from .factories import (
@@ -74,7 +74,7 @@ def test_supporter_export_is_logged_and_constant_in_queries(client, secretariat)
             {"format": "0", "resource": "0", **every_field},
         )
         assert response.status_code == 200
-        return response
+        return response_bytes(response)
 
     district = SchoolDistrictFactory()
     town, text = district.municipality, consent()
@@ -86,7 +86,7 @@ def test_supporter_export_is_logged_and_constant_in_queries(client, secretariat)
 
     log = ExportLog.objects.filter(model_label="supporters.Supporter").order_by("-pk").first()
     assert log.user == secretariat and log.row_count == 200
-    assert "氏名" in response.content.decode("utf-8-sig")
+    assert "氏名" in response.decode("utf-8-sig")
 
 
 # --- Who sees what --------------------------------------------------------------------------------
@@ -438,10 +438,11 @@ def test_exports_of_other_records_are_logged_and_formula_safe(client, secretaria
     )
 
     assert response.status_code == 200
+    content = response_bytes(response).decode("utf-8-sig")
     log = ExportLog.objects.get()
     assert log.model_label.lower() == f"supporters.{model_name}" and log.row_count == 3
     if model_name == "registration":
-        assert "'=HYPERLINK(1)" in response.content.decode("utf-8-sig")
+        assert "'=HYPERLINK(1)" in content
 
 
 def _supporter_form(town, **overrides):
