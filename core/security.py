@@ -31,11 +31,17 @@ from .security_log import SecurityEvent, failures_on, security_event_record
 User = get_user_model()
 
 
-@receiver(pre_save, sender=User, dispatch_uid="core.security.end_sessions_on_deactivation")
+def _is_account(sender) -> bool:
+    # Any class of account: User itself or a proxy of it (the staff app's StaffAccount), whose
+    # saves send their own class as the signal's sender.
+    return isinstance(sender, type) and issubclass(sender, User)
+
+
+@receiver(pre_save, dispatch_uid="core.security.end_sessions_on_deactivation")
 def end_sessions_on_deactivation(sender, instance, raw=False, **kwargs):
-    if raw or instance.pk is None or instance.is_active:
+    if not _is_account(sender) or raw or instance.pk is None or instance.is_active:
         return
-    was_active = sender._default_manager.filter(pk=instance.pk, is_active=True).exists()
+    was_active = User._default_manager.filter(pk=instance.pk, is_active=True).exists()
     if was_active:
         instance.session_epoch = (instance.session_epoch or 0) + 1
         instance._security_deactivated = True  # logged by log_deactivation once saved
@@ -154,9 +160,11 @@ def log_role_change(sender, instance, action, reverse, pk_set, model, **kwargs):
         security_event_record(kind, request=request, user=user, actor=actor, detail=role)
 
 
-@receiver(post_save, sender=User, dispatch_uid="core.security.log_deactivation")
+@receiver(post_save, dispatch_uid="core.security.log_deactivation")
 def log_deactivation(sender, instance, created, raw=False, **kwargs):
-    if raw or created or not getattr(instance, "_security_deactivated", False):
+    if not _is_account(sender) or raw or created:
+        return
+    if not getattr(instance, "_security_deactivated", False):
         return
     instance._security_deactivated = False
     request = _current_request()

@@ -263,6 +263,21 @@ def test_deactivating_an_account_ends_its_sessions_for_good(client, db):
     assert client.get("/admin/").status_code == 200
 
 
+def test_deactivating_on_the_staff_accounts_screen_ends_sessions_and_is_logged(client, db):
+    from staff.models import StaffAccount  # a proxy of User: its saves send their own class
+
+    user = StaffFactory(roles=[roles.SECRETARIAT])
+    client.force_login(user)
+    account = StaffAccount.objects.get(pk=user.pk)
+    account.is_active = False
+    account.save()
+    account.is_active = True
+    account.save()
+
+    assert client.get("/admin/").status_code == 302
+    assert SecurityEvent.objects.filter(kind="account.deactivated", user=user).count() == 1
+
+
 def test_an_account_never_deactivated_keeps_djangos_session_hash(db):
     user = StaffFactory()
     assert user.session_epoch == 0
