@@ -1,6 +1,8 @@
 """The periodic tasks declared in kirin_pf/schedule.py, synced into django-celery-beat."""
 
 import io
+import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -9,6 +11,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from core.schedule import crontab_fields, sync_periodic_tasks
 from kirin_pf.celery import app as celery_app
+from kirin_pf.schedule import PERIODIC_TASKS
 
 pytestmark = pytest.mark.django_db
 
@@ -110,3 +113,10 @@ def test_a_missing_task_is_created_and_reported_by_the_command():
 def test_a_crontab_needs_five_fields():
     with pytest.raises(ValueError, match="five fields"):
         crontab_fields("0 7 * *")
+
+
+def test_the_readme_lists_every_declared_task():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| [^|]+ \| `([\w.]+_task)` \|", readme, flags=re.MULTILINE))
+
+    assert listed == {entry["task"] for entry in PERIODIC_TASKS}
