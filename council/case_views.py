@@ -100,142 +100,142 @@ def _one(case, related, pk):
     return obj
 
 
-def _act(request, case, action, data):
-    """Run the service for `action` with the form `data`; returns the tab to go back to."""
-    user = request.user
-    if action == "share":
-        form = forms.ShareForm(data)
-        form.fields["agency"].queryset = _agencies(case)
-        if form.is_valid():
-            services.case_share(
-                case=case,
-                agency=form.cleaned_data["agency"],
-                actor=user,
-                override_reason=form.cleaned_data["override_reason"],
-                request=request,
-            )
-        return "overview", form
-    if action == "consent":
-        services.case_record_consent(case=case, actor=user, request=request)
-        return "overview", None
-    if action == "participant":
-        form = forms.ParticipantForm(data)
-        form.fields["member"].queryset = CouncilMember.objects.filter(council_id=case.council_id)
-        if form.is_valid():
-            services.case_add_participant(
-                case=case, user=form.cleaned_data["member"].user, actor=user
-            )
-        return "overview", form
-    if action == "hearing":
-        form = forms.HearingForm(data)
-        if form.is_valid():
-            services.hearing_record(case=case, actor=user, **form.cleaned_data)
-        return "needs", form
-    if action == "meeting":
-        form = forms.MeetingForm(data)
-        if form.is_valid():
-            services.meeting_record(case=case, actor=user, **form.cleaned_data)
-        return "plan", form
-    if action == "plan":
-        form = forms.PlanForm(data, agencies=_shared_agencies(case))
-        form.fields["meeting"].queryset = case.meetings.all()
-        if form.is_valid():
-            services.plan_draft(
-                case=case,
-                actor=user,
-                meeting=form.cleaned_data["meeting"],
-                goals=form.cleaned_data["goals"],
-                roles=form.roles(),
-            )
-        return "plan", form
-    if action == "plan-request":
-        form = forms.IdForm(data)
-        if form.is_valid():
-            plan = _one(case, "plans", form.cleaned_data["id"])
-            services.plan_request_approval(plan=plan, actor=user)
-        return "plan", form
-    if action in ("support-start", "record"):
-        form = (forms.SupportStartForm if action == "support-start" else forms.RecordForm)(data)
-        form.fields["agency"].queryset = _shared_agencies(case)
-        if form.is_valid():
-            if action == "support-start":
-                services.support_start(case=case, actor=user, **form.cleaned_data)
-            else:
-                services.record_add(case=case, actor=user, **form.cleaned_data)
+def _valid(form_class, data, **querysets):
+    """The bound form with its choice querysets narrowed to this case."""
+    form = form_class(data)
+    for field, queryset in querysets.items():
+        form.fields[field].queryset = queryset
+    return form, form.is_valid()
+
+
+def _share(request, case, data):
+    form, ok = _valid(forms.ShareForm, data, agency=_agencies(case))
+    if ok:
+        services.case_share(
+            case=case,
+            agency=form.cleaned_data["agency"],
+            actor=request.user,
+            override_reason=form.cleaned_data["override_reason"],
+            request=request,
+        )
+    return "overview", form
+
+
+def _consent(request, case, data):
+    services.case_record_consent(case=case, actor=request.user, request=request)
+    return "overview", None
+
+
+def _participant(request, case, data):
+    members = CouncilMember.objects.filter(council_id=case.council_id)
+    form, ok = _valid(forms.ParticipantForm, data, member=members)
+    if ok:
+        services.case_add_participant(
+            case=case, user=form.cleaned_data["member"].user, actor=request.user
+        )
+    return "overview", form
+
+
+def _plain(form_class, service, tab):
+    """An action whose form's cleaned data are the service's keyword arguments."""
+
+    def act(request, case, data):
+        form, ok = _valid(form_class, data)
+        if ok:
+            service(case=case, actor=request.user, **form.cleaned_data)
+        return tab, form
+
+    return act
+
+
+def _on_shared_agency(form_class, service):
+    """Support started or recorded by one of the agencies the case is shared with."""
+
+    def act(request, case, data):
+        form, ok = _valid(form_class, data, agency=_shared_agencies(case))
+        if ok:
+            service(case=case, actor=request.user, **form.cleaned_data)
         return "support", form
-    if action == "follow-up":
-        form = forms.FollowUpForm(data)
-        if form.is_valid():
-            services.follow_up_schedule(case=case, actor=user, **form.cleaned_data)
-        return "follow_up", form
-    if action == "follow-up-done":
-        form = forms.FollowUpDoneForm(data)
-        if form.is_valid():
-            services.follow_up_complete(
-                follow_up=_one(case, "follow_ups", form.cleaned_data["follow_up"]),
-                actor=user,
-                done_on=form.cleaned_data["done_on"],
-                note=form.cleaned_data["note"],
-                needs_changed=form.cleaned_data["needs_changed"],
-            )
-        return "follow_up", form
-    if action == "flag":
-        form = forms.FlagForm(data)
-        if form.is_valid():
-            services.flag_raise(case=case, actor=user, **form.cleaned_data)
-        return "overview", form
-    if action == "flag-resolve":
-        form = forms.IdForm(data)
-        if form.is_valid():
-            services.flag_resolve(flag=_one(case, "flags", form.cleaned_data["id"]), actor=user)
-        return "overview", form
-    if action == "closure":
-        form = forms.ClosureForm(data)
-        if form.is_valid():
-            services.closure_request(case=case, actor=user, reason=form.cleaned_data["reason"])
-        return "closure", form
-    if action == "transfer":
-        form = forms.TransferForm(data)
-        form.fields["to_council"].queryset = Council.objects.exclude(pk=case.council_id)
-        if form.is_valid():
-            services.transfer_request(
-                case=case, actor=user, to_council=form.cleaned_data["to_council"]
-            )
-        return "closure", form
-    if action == "example":
-        form = forms.ExampleForm(data)
-        if form.is_valid():
-            services.example_draft(case=case, actor=user, **form.cleaned_data)
-        return "closure", form
-    if action == "example-approve":
-        form = forms.IdForm(data)
-        if form.is_valid():
-            services.example_approve(
-                example=_one(case, "examples", form.cleaned_data["id"]), actor=user
-            )
-        return "closure", form
-    raise Http404
+
+    return act
 
 
-ACTIONS = [
-    "share",
-    "consent",
-    "participant",
-    "hearing",
-    "meeting",
-    "plan",
-    "plan-request",
-    "support-start",
-    "record",
-    "follow-up",
-    "follow-up-done",
-    "flag",
-    "flag-resolve",
-    "closure",
-    "transfer",
-    "example",
-    "example-approve",
-]
+def _on_one(related, service, argument, tab):
+    """An action on one row of the case's `related` rows, named by the form's id."""
+
+    def act(request, case, data):
+        form, ok = _valid(forms.IdForm, data)
+        if ok:
+            service(**{argument: _one(case, related, form.cleaned_data["id"])}, actor=request.user)
+        return tab, form
+
+    return act
+
+
+def _plan(request, case, data):
+    form = forms.PlanForm(data, agencies=_shared_agencies(case))
+    form.fields["meeting"].queryset = case.meetings.all()
+    if form.is_valid():
+        services.plan_draft(
+            case=case,
+            actor=request.user,
+            meeting=form.cleaned_data["meeting"],
+            goals=form.cleaned_data["goals"],
+            roles=form.roles(),
+        )
+    return "plan", form
+
+
+def _follow_up_done(request, case, data):
+    form, ok = _valid(forms.FollowUpDoneForm, data)
+    if ok:
+        services.follow_up_complete(
+            follow_up=_one(case, "follow_ups", form.cleaned_data["follow_up"]),
+            actor=request.user,
+            done_on=form.cleaned_data["done_on"],
+            note=form.cleaned_data["note"],
+            needs_changed=form.cleaned_data["needs_changed"],
+        )
+    return "follow_up", form
+
+
+def _closure(request, case, data):
+    form, ok = _valid(forms.ClosureForm, data)
+    if ok:
+        services.closure_request(case=case, actor=request.user, reason=form.cleaned_data["reason"])
+    return "closure", form
+
+
+def _transfer(request, case, data):
+    councils = Council.objects.exclude(pk=case.council_id)
+    form, ok = _valid(forms.TransferForm, data, to_council=councils)
+    if ok:
+        services.transfer_request(
+            case=case, actor=request.user, to_council=form.cleaned_data["to_council"]
+        )
+    return "closure", form
+
+
+# Each posted action: its step, which runs the service and returns (tab to go back to, form).
+ACTIONS = {
+    "share": _share,
+    "consent": _consent,
+    "participant": _participant,
+    "hearing": _plain(forms.HearingForm, services.hearing_record, "needs"),
+    "meeting": _plain(forms.MeetingForm, services.meeting_record, "plan"),
+    "plan": _plan,
+    "plan-request": _on_one("plans", services.plan_request_approval, "plan", "plan"),
+    "support-start": _on_shared_agency(forms.SupportStartForm, services.support_start),
+    "record": _on_shared_agency(forms.RecordForm, services.record_add),
+    "follow-up": _plain(forms.FollowUpForm, services.follow_up_schedule, "follow_up"),
+    "follow-up-done": _follow_up_done,
+    "flag": _plain(forms.FlagForm, services.flag_raise, "overview"),
+    "flag-resolve": _on_one("flags", services.flag_resolve, "flag", "overview"),
+    "closure": _closure,
+    "transfer": _transfer,
+    "example": _plain(forms.ExampleForm, services.example_draft, "closure"),
+    "example-approve": _on_one("examples", services.example_approve, "example", "closure"),
+}
 
 
 class CaseActionView(WorkspaceMixin, View):
@@ -244,7 +244,7 @@ class CaseActionView(WorkspaceMixin, View):
         if action not in ACTIONS:
             raise Http404
         try:
-            tab, form = _act(request, case, action, request.POST)
+            tab, form = ACTIONS[action](request, case, request.POST)
         except ValidationError as exc:
             show_errors(request, exc)
             tab = request.POST.get("tab", "overview")
