@@ -215,3 +215,43 @@ def test_the_recall_as_page_csv_and_pdf_is_logged_and_kept_from_coordinators(
 
     client.force_login(UserFactory(roles=["コーディネーター"], is_staff=True))
     assert client.get(reverse("foodhub:recall", args=[lot.pk])).status_code == 403
+
+
+def test_the_recall_csv_does_not_grow_in_queries(hub, staff, category):
+    item = ItemFactory(category=category)
+    lot = receive(hub, item, 900, actor=staff, expiry=days(400))
+    staff_client = Client()
+    staff_client.force_login(staff)
+
+    def add_distributions(n):
+        for _ in range(n):
+            partner, _contact = partner_with_contact(hub, actor=staff)
+            services.distribution_create(
+                site=hub,
+                recipient=partner.recipient,
+                distributed_on=today(),
+                requests=[services.PickRequest(item=None, kg=Decimal("1"), lot=lot)],
+                actor=staff,
+            )
+
+    def recall():
+        response = staff_client.get(reverse("foodhub:recall-csv", args=[lot.pk]))
+        return b"".join(response.streaming_content)
+
+    _fewer, more = assert_constant_queries(recall, add_distributions, small=2, large=8)
+    assert len(more.splitlines()) == 1 + 8
+
+
+def test_an_operator_declines_a_waiting_request_with_a_reason(client, hub, staff, category):
+    partner, contact = partner_with_contact(hub, actor=staff)
+    request = submit(partner, contact, category=category)
+    client.force_login(operator_of(hub))
+    url = reverse("foodhub:food-request-action", args=[request.pk, "decline"])
+    assert client.post(url, {"reason": ""}).status_code == 400
+    assert client.post(url, {"reason": "その日は配送車がありません"}).status_code == 302
+    request.refresh_from_db()
+    assert request.status == FoodRequest.Status.DECLINED
+    client.force_login(contact)
+    page = client.get(reverse("food-portal:request-detail", args=[request.pk])).content.decode()
+    assert "その日は配送車がありません" in page
+    assert "お断り" in page
