@@ -34,27 +34,7 @@ def disposal_record(
         return existing
     require_operable(site=site, actor=actor)
     _not_in_future(disposed_on, "disposed_on")
-    if reason not in Disposal.Reason.values:
-        raise ValidationError({"reason": _("Choose a reason.")})
-    if reason == Disposal.Reason.OTHER and not note.strip():
-        raise ValidationError({"note": _("Describe the reason for the disposal.")})
-    if not amounts:
-        raise ValidationError(_("Choose at least one lot."))
-    if reason == Disposal.Reason.EXPIRED:
-        # 期限切れ means past its date on the day of disposal (on the date itself it is still
-        # good, as expired_lots_dispose counts it); anything else has another reason.
-        for amount in amounts:
-            expiry = amount.lot.expiry_date
-            if expiry is None or expiry >= disposed_on:
-                raise ValidationError(
-                    {
-                        "reason": _(
-                            "%(lot)s has not passed its date on %(date)s: choose damaged, "
-                            "recalled or other as the reason."
-                        )
-                        % {"lot": amount.lot, "date": format_date(disposed_on)}
-                    }
-                )
+    _check_reason(reason=reason, note=note, amounts=amounts, disposed_on=disposed_on)
 
     with transaction.atomic():
         disposal, created = _create_once(
@@ -70,24 +50,8 @@ def disposal_record(
         )
         if not created:
             return disposal
-        picks = []
         locked = _lock_lots(a.lot.pk for a in amounts)
-        for amount in amounts:
-            lot = locked[amount.lot.pk]
-            _check_lot_on(lot, site=site, on_date=disposed_on)
-            if amount.kg is None or amount.kg <= 0 or amount.kg > lot.kg:
-                raise ValidationError(
-                    _("%(lot)s: enter between 0 and %(kg)s kg.") % {"lot": lot, "kg": lot.kg}
-                )
-            quantity = amount.quantity
-            if quantity is None:
-                quantity = _pieces_for(kg=amount.kg, lot_kg=lot.kg, lot_quantity=lot.quantity)
-            if quantity < 0 or quantity > lot.quantity:
-                raise ValidationError(
-                    _("%(lot)s: enter between 0 and %(n)s pieces.")
-                    % {"lot": lot, "n": lot.quantity}
-                )
-            picks.append(Pick(lot=lot, kg=amount.kg, quantity=quantity))
+        picks = [_disposal_pick(locked[a.lot.pk], a, site, disposed_on) for a in amounts]
         _take_stock(picks)
         LedgerEntry.objects.bulk_create(
             _entries(
@@ -102,6 +66,48 @@ def disposal_record(
             )
         )
     return disposal
+
+
+def _check_reason(*, reason, note, amounts, disposed_on) -> None:
+    if reason not in Disposal.Reason.values:
+        raise ValidationError({"reason": _("Choose a reason.")})
+    if reason == Disposal.Reason.OTHER and not note.strip():
+        raise ValidationError({"note": _("Describe the reason for the disposal.")})
+    if not amounts:
+        raise ValidationError(_("Choose at least one lot."))
+    if reason != Disposal.Reason.EXPIRED:
+        return
+    # 期限切れ means past its date on the day of disposal (on the date itself it is still good,
+    # as expired_lots_dispose counts it); anything else has another reason.
+    for amount in amounts:
+        expiry = amount.lot.expiry_date
+        if expiry is None or expiry >= disposed_on:
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "%(lot)s has not passed its date on %(date)s: choose damaged, "
+                        "recalled or other as the reason."
+                    )
+                    % {"lot": amount.lot, "date": format_date(disposed_on)}
+                }
+            )
+
+
+def _disposal_pick(lot, amount: LotAmount, site, disposed_on) -> Pick:
+    """What to take from one locked lot, checked against its stock."""
+    _check_lot_on(lot, site=site, on_date=disposed_on)
+    if amount.kg is None or amount.kg <= 0 or amount.kg > lot.kg:
+        raise ValidationError(
+            _("%(lot)s: enter between 0 and %(kg)s kg.") % {"lot": lot, "kg": lot.kg}
+        )
+    quantity = amount.quantity
+    if quantity is None:
+        quantity = _pieces_for(kg=amount.kg, lot_kg=lot.kg, lot_quantity=lot.quantity)
+    if quantity < 0 or quantity > lot.quantity:
+        raise ValidationError(
+            _("%(lot)s: enter between 0 and %(n)s pieces.") % {"lot": lot, "n": lot.quantity}
+        )
+    return Pick(lot=lot, kg=amount.kg, quantity=quantity)
 
 
 def expired_lots_dispose(*, lots, on_date, actor) -> tuple[int, list[str]]:
