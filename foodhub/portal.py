@@ -62,6 +62,12 @@ class FoodRequestLineForm(forms.Form):
         label=gettext_lazy("kg"), max_digits=10, decimal_places=2, min_value=0.01, required=False
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The fields sit in table cells under column headings: name each for screen readers.
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = field.label
+
     def clean(self):
         data = super().clean()
         if data.get("category") and not data.get("kg"):

@@ -543,6 +543,21 @@ def food_request_queue_for_user(user, *, statuses=None, today: datetime.date):
     )
 
 
+def food_request_calendar_for_user(user, *, today: datetime.date, days: int = 14):
+    """Pick-ups and deliveries (requests being prepared or handed over) of the user's sites from
+    today for `days` days, by day and site."""
+    until = today + datetime.timedelta(days=days - 1)
+    return (
+        food_request_queue_for_user(
+            user,
+            statuses=[FoodRequest.Status.IN_PROGRESS, FoodRequest.Status.FILLED],
+            today=today,
+        )
+        .filter(needed_on__gte=today, needed_on__lte=until)
+        .order_by("needed_on", "site__name", "handover", "pk")
+    )
+
+
 def food_request_get_for_operator(*, user, pk, today: datetime.date):
     return food_request_queue_for_user(user, today=today).get(pk=pk)
 

@@ -39,6 +39,11 @@ urlpatterns = [
     ),
     path("requests/", request_views.FoodRequestQueueView.as_view(), name="food-request-queue"),
     path(
+        "requests/calendar/",
+        request_views.FoodRequestCalendarView.as_view(),
+        name="food-request-calendar",
+    ),
+    path(
         "requests/<int:pk>/",
         request_views.FoodRequestDetailView.as_view(),
         name="food-request-detail",

@@ -61,6 +61,19 @@ class FoodRequestQueueView(StaffView):
         )
 
 
+class FoodRequestCalendarView(StaffView):
+    """Pick-ups and deliveries per day and site for the next two weeks."""
+
+    permission_required = "foodhub.view_foodrequest"
+
+    def get(self, request):
+        today = timezone.localdate()
+        requests = selectors.food_request_calendar_for_user(request.user, today=today)
+        return render(
+            request, "foodhub/requests/calendar.html", {"requests": requests, "today": today}
+        )
+
+
 class FoodRequestDetailView(StaffView):
     permission_required = "foodhub.view_foodrequest"
 

@@ -255,3 +255,21 @@ def test_an_operator_declines_a_waiting_request_with_a_reason(client, hub, staff
     page = client.get(reverse("food-portal:request-detail", args=[request.pk])).content.decode()
     assert "その日は配送車がありません" in page
     assert "お断り" in page
+
+
+def test_pick_ups_and_deliveries_appear_by_day_for_the_sites_operators(
+    client, hub, staff, category
+):
+    partner, contact = partner_with_contact(hub, actor=staff, name="こども食堂ひまわり")
+    operator = operator_of(hub)
+    soon = submit(partner, contact, category=category, needed_on=days(2))
+    services.food_request_start(request=soon, actor=operator)
+    submit(partner, contact, category=category, needed_on=days(3))  # waiting: not yet planned
+    far = submit(partner, contact, category=category, needed_on=days(20))
+    services.food_request_start(request=far, actor=operator)
+    client.force_login(operator)
+    page = client.get(reverse("foodhub:food-request-calendar")).content.decode()
+    assert page.count("こども食堂ひまわり") == 1
+    client.force_login(operator_of(site_with_zones(name="ハブ拠点 智頭町")))
+    other = client.get(reverse("foodhub:food-request-calendar")).content.decode()
+    assert "こども食堂ひまわり" not in other
