@@ -118,6 +118,28 @@ def partner_refusal(partner, *, on_date) -> str | None:
 # --- the requester -----------------------------------------------------------------------------
 
 
+def _check_request(*, needed_on, people_served, lines: list[RequestLine], today) -> None:
+    errors = {}
+    if needed_on < today:
+        errors["needed_on"] = _("Choose today or a later date.")
+    if not people_served or people_served < 1:
+        errors["people_served"] = _("Enter the number of meals or people served.")
+    if not lines:
+        errors["__all__"] = _("Enter at least one category with a weight.")
+    seen = set()
+    for line in lines:
+        if line.kg is None or line.kg <= 0:
+            errors["__all__"] = _("Enter a weight greater than 0 kg on every line.")
+        if (line.category.pk, line.zone_kind) in seen:
+            errors["__all__"] = _("%(category)s (%(zone)s) is entered twice.") % {
+                "category": line.category,
+                "zone": Zone.Kind(line.zone_kind).label,
+            }
+        seen.add((line.category.pk, line.zone_kind))
+    if errors:
+        raise ValidationError(errors)
+
+
 def food_request_submit(
     *,
     partner,
@@ -138,25 +160,7 @@ def food_request_submit(
     today = timezone.localdate()
     if refusal := partner_refusal(partner, on_date=today):
         raise ValidationError(refusal)
-    errors = {}
-    if needed_on < today:
-        errors["needed_on"] = _("Choose today or a later date.")
-    if not people_served or people_served < 1:
-        errors["people_served"] = _("Enter the number of meals or people served.")
-    if not lines:
-        errors["__all__"] = _("Enter at least one category with a weight.")
-    seen = set()
-    for line in lines:
-        if line.kg is None or line.kg <= 0:
-            errors["__all__"] = _("Enter a weight greater than 0 kg on every line.")
-        if (line.category.pk, line.zone_kind) in seen:
-            errors["__all__"] = _("%(category)s (%(zone)s) is entered twice.") % {
-                "category": line.category,
-                "zone": Zone.Kind(line.zone_kind).label,
-            }
-        seen.add((line.category.pk, line.zone_kind))
-    if errors:
-        raise ValidationError(errors)
+    _check_request(needed_on=needed_on, people_served=people_served, lines=lines, today=today)
 
     token = submission_token or uuid.uuid4()
     try:
