@@ -209,6 +209,11 @@ def _column_for(model, heading, attribute) -> Column | None:
             if i == len(parts) - 1:
                 return Column(heading, attribute, NUMBER)  # a foreign key exports its id
             current = model_field.related_model
+    return _column_of_kind(heading, attribute, model_field)
+
+
+def _column_of_kind(heading, attribute, model_field) -> Column | None:
+    """The Column for a concrete (non-relation) model field, by what it holds."""
     if model_field.choices:
         return Column(heading, attribute, CHOICE, dict(model_field.flatchoices))
     kind = model_field.get_internal_type()

@@ -32,9 +32,7 @@ def test_auditors_only_read():
     assert codes
     # Taking the auditors' exports only reads (every file is logged); nothing else may write.
     read_only_extras = {"reports.export_for_audit"}
-    assert all(
-        code.split(".")[1].startswith("view_") or code in read_only_extras for code in codes
-    )
+    assert all(code.split(".")[1].startswith("view_") or code in read_only_extras for code in codes)
     assert "core.view_exportlog" in codes
 
 
