@@ -121,7 +121,6 @@ def test_auditors_read_reports_but_do_not_build_them(client, october_report):
     pdf = client.get(reverse("admin:reports_monthlyreport_pdf", args=[october_report.pk]))
     assert pdf.status_code == 200
     assert b"".join(pdf.streaming_content).startswith(b"%PDF")
-    pdf.close()
     assert client.get(reverse("admin:reports_monthlyreport_build")).status_code == 403
 
 
