@@ -1,15 +1,13 @@
 """The dashboard and the CSV exports (ledger, monthly figures), streamed and logged."""
 
-import csv
 import datetime
 
-from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.csvstream import CHOICE, DATE, DATETIME, NUMBER, Column, CsvExport, csv_export_response
-from core.exports import escape_formula, export_log_record
+from core.exports import csv_streaming_response, export_log_record
 
 from .. import selectors
 from ..models import LedgerEntry, Zone
@@ -41,13 +39,8 @@ class DashboardView(StaffView):
         )
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _stream_csv(request, *, model, rows, header, filename, row_count):
-    """Stream a CSV (UTF-8 with BOM for spreadsheet programs) and record the export."""
+    """Record the export, then stream the CSV through core's one small-table path."""
     export_log_record(
         user=request.user,
         model=model,
@@ -55,16 +48,7 @@ def _stream_csv(request, *, model, rows, header, filename, row_count):
         file_format="csv",
         row_count=row_count,
     )
-    writer = csv.writer(_Echo())
-
-    def lines():
-        yield "\ufeff" + writer.writerow(header)
-        for row in rows:
-            yield writer.writerow([escape_formula(cell) for cell in row])
-
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return csv_streaming_response(header=header, rows=rows, filename=filename)
 
 
 class LedgerCsvView(StaffView):
