@@ -153,6 +153,11 @@ class Item(models.Model):
         _("default storage"), max_length=10, choices=Zone.Kind.choices, default=Zone.Kind.AMBIENT
     )
     unit = models.CharField(_("piece unit"), max_length=20, default="個")
+    has_expiry = models.BooleanField(
+        _("has a best-before or use-by date"),
+        default=True,
+        help_text=_("Uncheck for produce and non-food: their lots are recorded without a date."),
+    )
     search_text = models.CharField(max_length=200, editable=False, db_index=True, default="")
     history = HistoricalRecords()
 
@@ -357,6 +362,13 @@ class LiabilityConsent(models.Model):
 class DateKind(models.TextChoices):
     BEST_BEFORE = "best_before", _("best-before date")
     USE_BY = "use_by", _("use-by date")
+    # Produce and non-food: no date is invented for them; they come last in FEFO order.
+    NONE = "none", _("no expiry date")
+
+
+# First expiry first; lots without a date after every dated lot (PostgreSQL's default for ASC,
+# made explicit so SQLite agrees).
+EXPIRY_ORDER = models.F("expiry_date").asc(nulls_last=True)
 
 
 class Donation(models.Model):
@@ -560,7 +572,7 @@ class Lot(models.Model):
         Item, on_delete=models.PROTECT, related_name="lots", verbose_name=_("item")
     )
     date_kind = models.CharField(_("date kind"), max_length=12, choices=DateKind.choices)
-    expiry_date = models.DateField(_("date"))
+    expiry_date = models.DateField(_("date"), null=True, blank=True)
     quantity = models.IntegerField(_("pieces"), default=0)
     kg = models.DecimalField(_("kg"), **KG)
     received_on = models.DateField(_("received on"))
@@ -585,9 +597,14 @@ class Lot(models.Model):
     class Meta:
         verbose_name = _("lot")
         verbose_name_plural = _("lots")
-        ordering = ["expiry_date", "pk"]
+        ordering = [EXPIRY_ORDER, "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(kg__gte=0), name="foodhub_lot_kg_not_negative"),
+            models.CheckConstraint(
+                condition=Q(date_kind="none", expiry_date__isnull=True)
+                | (~Q(date_kind="none") & Q(expiry_date__isnull=False)),
+                name="foodhub_lot_date_unless_none",
+            ),
             models.CheckConstraint(
                 condition=Q(quantity__gte=0), name="foodhub_lot_quantity_not_negative"
             ),
@@ -608,10 +625,14 @@ class Lot(models.Model):
         ]
 
     def __str__(self):
-        return (
-            f"{self.item} {self.get_date_kind_display()} {format_date(self.expiry_date)} "
-            f"({self.kg} kg)"
-        )
+        return f"{self.item} {self.expiry_label} ({self.kg} kg)"
+
+    @property
+    def expiry_label(self) -> str:
+        """「賞味期限 2026年3月31日」, or 「期限なし」 for produce and non-food."""
+        if self.expiry_date is None:
+            return str(_("no expiry date"))
+        return f"{self.get_date_kind_display()} {format_date(self.expiry_date)}"
 
 
 class LedgerEntry(models.Model):
