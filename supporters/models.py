@@ -38,6 +38,19 @@ class SupporterRuleSet(models.Model):
     signup_limit_per_hour = models.PositiveSmallIntegerField(
         _("sign-ups allowed per hour from one address"),
     )
+    self_cancel_hours = models.PositiveSmallIntegerField(
+        _("self-cancellation until (hours before the start)"),
+        default=24,
+        help_text=_(
+            "A resident may cancel from the confirmation e-mail until this many hours "
+            "before the session starts."
+        ),
+    )
+    waitlist_offer_hours = models.PositiveSmallIntegerField(
+        _("waiting-list offer valid for (hours)"),
+        default=48,
+        help_text=_("A freed place offered to the first person waiting is held this long."),
+    )
     history = HistoricalRecords()
     objects = ValidFromQuerySet.as_manager()
 
@@ -353,6 +366,14 @@ class Registration(models.Model):
     class Status(models.TextChoices):
         REGISTERED = "registered", _("registered")
         CANCELLED = "cancelled", _("cancelled")
+        # CiviEvent's "On waitlist" and "Pending from waitlist": waiting for a place, then
+        # offered a freed place until `offer_expires_at` (the offer holds the seat).
+        WAITLISTED = "waitlisted", _("on the waiting list")
+        OFFERED = "offered", _("offered a place")
+
+    # Statuses that hold a seat, and those that keep the address from signing up again.
+    SEAT_STATUSES = ("registered", "offered")
+    ACTIVE_STATUSES = ("registered", "waitlisted", "offered")
 
     session = models.ForeignKey(
         TrainingSession,
@@ -400,6 +421,7 @@ class Registration(models.Model):
         related_name="registrations",
         verbose_name=_("supporter"),
     )
+    offer_expires_at = models.DateTimeField(_("offer valid until"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     history = HistoricalRecords(
         excluded_fields=["full_name", "full_name_kana", "email", "email_key", "phone", "line_name"]
@@ -412,8 +434,20 @@ class Registration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["session", "email_key"],
-                condition=Q(status="registered"),
+                condition=Q(status__in=["registered", "waitlisted", "offered"]),
                 name="registration_once_per_session_email",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="offered") | Q(offer_expires_at__isnull=False),
+                name="registration_offer_has_expiry",
+            ),
+        ]
+        indexes = [
+            # The expiry check scans open offers only.
+            models.Index(
+                fields=["offer_expires_at"],
+                condition=Q(status="offered"),
+                name="registration_open_offers",
             ),
         ]
 
