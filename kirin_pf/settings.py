@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "supporters",
     "foodhub",
     "council",
+    "exchange",  # needs and resources board, public resource map: above members and foodhub
     "reports",  # above the domain apps: reads them, none of them imports it
     "staff",  # the staff's front door, error pages; above the domain apps like reports
 ]
