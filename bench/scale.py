@@ -168,7 +168,7 @@ def generate(scale: float, *, seed: int = 13, out=sys.stdout) -> dict:
     from core.japanese import fold
     from core.models import Municipality
     from foodhub.models import FoodCategory
-    from members.models import Membership, Organisation, OrganisationType
+    from members.models import Membership, Organisation, OrganisationType, organisation_name_key
     from supporters.models import SchoolDistrict
 
     assert connection.vendor == "postgresql", "the scale bench runs on PostgreSQL"
@@ -225,6 +225,7 @@ def generate(scale: float, *, seed: int = 13, out=sys.stdout) -> dict:
                     public,
                     None,
                     " ".join(fold(p) for p in (name, kana, strengths)),
+                    organisation_name_key(name),
                     start,
                 )
             )
@@ -249,6 +250,7 @@ def generate(scale: float, *, seed: int = 13, out=sys.stdout) -> dict:
                 "public_fields",
                 "last_contact_on",
                 "search_text",
+                "name_key",
                 "created_at",
             ],
             org_rows,
