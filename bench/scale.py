@@ -334,13 +334,16 @@ def generate(scale: float, *, seed: int = 13, out=sys.stdout) -> dict:
             """
             INSERT INTO supporters_trainingsession (id, kind, title, starts_at, ends_at, venue,
                 municipality_id, audience, capacity, has_lecture, has_group_work, programme,
-                instructor, is_public, status, unrecorded_participants, created_at)
+                instructor, is_public, status, unrecorded_participants, created_at, held_on,
+                counts_only)
             SELECT s, 'initial', 'ベンチ研修' || s, %s::timestamptz + (s %% %s) * interval '1 day',
                 %s::timestamptz + (s %% %s) * interval '1 day' + interval '2 hours', '公民館',
-                %s, '住民', 1000, true, true, '', '', true, 'held', 0, now()
+                %s, '住民', 1000, true, true, '', '', true, 'held', 0, now(),
+                ((%s::timestamptz + (s %% %s) * interval '1 day') AT TIME ZONE 'Asia/Tokyo')::date,
+                false
             FROM generate_series(1, %s) s
             """,
-            [start, DAYS, start, DAYS, municipalities[0], n["sessions"]],
+            [start, DAYS, start, DAYS, municipalities[0], start, DAYS, n["sessions"]],
         )
         cursor.execute(
             """

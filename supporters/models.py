@@ -7,8 +7,10 @@ the secretariat only; see core/roles.py for who sees what.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -150,11 +152,24 @@ class TrainingSession(models.Model):
         HELD = "held", _("held")
         CANCELLED = "cancelled", _("cancelled")
 
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
-    venue = models.CharField(_("venue"), max_length=200)
+    # A past session entered from the tables kept before the platform has only what those
+    # tables have: the day, venue or audience, municipality and how many came (issue 9).
+    counts_only = models.BooleanField(
+        _("past record (head count only)"),
+        default=False,
+        help_text=_(
+            "Held before the platform kept records: only the day, venue or audience, "
+            "municipality and number of participants are known."
+        ),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    held_on = models.DateField(
+        _("held on"), help_text=_("The day of the session (for a session with times, its start).")
+    )
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
     municipality = models.ForeignKey(
         "core.Municipality",
         on_delete=models.PROTECT,
@@ -173,8 +188,9 @@ class TrainingSession(models.Model):
         _("intended audience"),
         max_length=200,
         help_text=_("For example: 医療生協 組合員, 民生児童委員, residents of a district."),
+        blank=True,
     )
-    capacity = models.PositiveIntegerField(_("capacity"))
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     has_lecture = models.BooleanField(_("lecture"), default=True)
     has_group_work = models.BooleanField(_("group work"), default=True)
     programme = models.TextField(_("programme"), blank=True)
@@ -206,16 +222,73 @@ class TrainingSession(models.Model):
     class Meta:
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
-        ordering = ["-starts_at", "pk"]
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["-held_on", "-id"], name="training_held_on_order")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=F("starts_at")), name="training_ends_after_start"
             ),
             models.CheckConstraint(condition=Q(capacity__gt=0), name="training_capacity_positive"),
+            # A session run on the platform is as strict as ever; a past record needs a venue
+            # or an audience, and is neither open to sign-up nor waiting to be held.
+            models.CheckConstraint(
+                condition=(
+                    Q(counts_only=False)
+                    & Q(starts_at__isnull=False, ends_at__isnull=False, capacity__isnull=False)
+                    & ~Q(kind="")
+                )
+                | (
+                    Q(counts_only=True, is_public=False, status="held")
+                    & (~Q(venue="") | ~Q(audience=""))
+                ),
+                name="training_complete_unless_counts_only",
+            ),
         ]
 
     def __str__(self):
-        return self.title
+        if self.title:
+            return self.title
+        return f"{self.venue or self.audience} {self.held_on}"
+
+    def save(self, *args, **kwargs):
+        # The day is the local day of the start for a session with times (reports count by it).
+        if self.starts_at is not None:
+            self.held_on = timezone.localtime(self.starts_at).date()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "starts_at" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "held_on"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = training_session_field_errors(
+            {f.name: getattr(self, f.attname) for f in self._meta.concrete_fields}
+        )
+        if errors:
+            raise ValidationError(errors)
+
+
+# What a session must have besides its municipality: everything for a session run on the
+# platform, the day and a venue or an audience for a past head-count record.
+_REQUIRED_ON_PLATFORM = ("kind", "title", "starts_at", "ends_at", "venue", "audience", "capacity")
+
+
+def training_session_field_errors(data: dict) -> dict:
+    """Field errors (Japanese via gettext) of a session's values, by what kind of record it is.
+    Shared by the model's clean() and supporters.services.training_session_check."""
+    errors = {}
+    if data.get("counts_only"):
+        if not data.get("held_on"):
+            errors["held_on"] = [_("Please enter the day the session was held.")]
+        if not data.get("venue") and not data.get("audience"):
+            errors["venue"] = [_("Please enter the venue or the audience.")]
+        if data.get("status") not in (None, TrainingSession.Status.HELD):
+            errors["status"] = [_("A past record is a session that was held.")]
+        return errors
+    for name in _REQUIRED_ON_PLATFORM:
+        if data.get(name) in (None, ""):
+            errors[name] = [_("This field is required.")]
+    return errors
 
 
 class TsunagariMeeting(models.Model):

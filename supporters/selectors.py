@@ -297,13 +297,13 @@ def trainings_per_fiscal_year() -> list[dict]:
     """Sessions held and participants (named attendances + unrecorded head count) per FY."""
     sessions = (
         TrainingSession.objects.exclude(status=TrainingSession.Status.CANCELLED)
-        .filter(starts_at__lte=timezone.now())
+        .filter(held_on__lte=timezone.localdate())
         .annotate(attendance_count=Count("attendances"))
-        .only("starts_at", "unrecorded_participants")
+        .only("held_on", "unrecorded_participants")
     )
     years: dict[int, dict] = {}
     for session in sessions:
-        year = fiscal_year_of(timezone.localtime(session.starts_at).date())
+        year = fiscal_year_of(session.held_on)
         row = years.setdefault(year, {"fiscal_year": year, "sessions": 0, "participants": 0})
         row["sessions"] += 1
         row["participants"] += session.attendance_count + session.unrecorded_participants
@@ -340,16 +340,6 @@ def supporter_totals() -> dict:
 # --- Figures for the monthly and fiscal-year reports (read by reports) -----------------------
 
 
-def _local_day_bounds(start: datetime.date, end: datetime.date):
-    """[start 00:00, the day after end 00:00) in local time, for DateTimeField filters."""
-    return (
-        timezone.make_aware(datetime.datetime.combine(start, datetime.time())),
-        timezone.make_aware(
-            datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time())
-        ),
-    )
-
-
 def counted_on_q(day: datetime.date, prefix: str = "") -> Q:
     """Supporters counted at the end of `day`: registered by then and not withdrawn by then."""
     return Q(**{f"{prefix}registered_on__lte": day}) & ~Q(
@@ -358,25 +348,26 @@ def counted_on_q(day: datetime.date, prefix: str = "") -> Q:
 
 
 def trainings_held_between(start: datetime.date, end: datetime.date) -> list[dict]:
-    """Sessions (not cancelled) starting from `start` to `end`, each with its participants: the
-    named attendances plus the head count recorded without names, counted alike."""
-    low, high = _local_day_bounds(start, end)
+    """Sessions (not cancelled) held from `start` to `end`, each with its participants: the
+    named attendances plus the head count recorded without names (a past record has only the
+    head count), counted alike."""
     sessions = (
         TrainingSession.objects.exclude(status=TrainingSession.Status.CANCELLED)
-        .filter(starts_at__gte=low, starts_at__lt=high)
+        .filter(held_on__gte=start, held_on__lte=end)
         .select_related("municipality")
         .annotate(named=Count("attendances"))
-        .order_by("starts_at", "pk")
+        .order_by("held_on", "starts_at", "pk")
     )
     return [
         {
-            "date": timezone.localtime(s.starts_at).date(),
+            "date": s.held_on,
             "title": s.title,
             "kind": s.kind,
             "venue": s.venue,
             "audience": s.audience,
             "municipality": s.municipality.name,
             "participants": s.named + s.unrecorded_participants,
+            "counts_only": s.counts_only,
         }
         for s in sessions
     ]

@@ -55,7 +55,11 @@ def _supporter_from_registration(registration: Registration, *, on: datetime.dat
 
 def _attendance_check(session: TrainingSession, walk_ins: list[dict]) -> datetime.date:
     """Everything session_attendance_record refuses before it locks; returns the session's day."""
-    held_on = timezone.localtime(session.starts_at).date()
+    held_on = session.held_on
+    if session.counts_only:
+        raise ValidationError(
+            _("This is a past record of head counts only: attendance by name cannot be added.")
+        )
     if session.status == TrainingSession.Status.CANCELLED:
         raise ValidationError(_("Attendance cannot be recorded for a cancelled session."))
     if held_on > timezone.localdate():

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
@@ -9,17 +10,22 @@ from core.audit import audit
 from ..models import (
     TrainingSession,
     TsunagariMeeting,
+    training_session_field_errors,
 )
 from .checks import details_check
 
 
 def training_session_check(data: dict) -> None:
-    """What a training session must satisfy: it ends after it starts, and its school district
-    lies in its municipality."""
-    errors = {}
+    """What a training session must satisfy: everything of a session run on the platform (or,
+    for a past head-count record, the day — not in the future — and a venue or an audience);
+    it ends after it starts; its school district lies in its municipality."""
+    errors = training_session_field_errors(data)
     starts, ends = data.get("starts_at"), data.get("ends_at")
     if starts and ends and ends <= starts:
         errors["ends_at"] = [_("The end must be after the start.")]
+    held_on = data.get("held_on")
+    if data.get("counts_only") and held_on and held_on > timezone.localdate():
+        errors["held_on"] = [_("A past record is for a session already held.")]
     try:
         details_check({"municipality": data.get("municipality"), "district": data.get("district")})
     except ValidationError as exc:
@@ -29,13 +35,14 @@ def training_session_check(data: dict) -> None:
 
 
 def training_session_save(*, session: TrainingSession, data: dict, actor) -> TrainingSession:
-    """Create (session.pk is None) or correct a training session."""
-    current = {
-        "starts_at": session.starts_at,
-        "ends_at": session.ends_at,
-        "municipality": getattr(session, "municipality", None),
-        "district": session.district,
-    }
+    """Create (session.pk is None) or correct a training session. A past head-count record
+    (`counts_only`) is held and not open to sign-up: those two follow from what it is."""
+    if data.get("counts_only", session.counts_only):
+        data = {**data, "counts_only": True, "status": TrainingSession.Status.HELD}
+        data["is_public"] = False
+    current = {f.name: getattr(session, f.attname) for f in TrainingSession._meta.concrete_fields}
+    current["municipality"] = getattr(session, "municipality", None)
+    current["district"] = session.district
     training_session_check({**current, **data})
     with transaction.atomic():
         code = "supporters.training_session.created"
