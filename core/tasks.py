@@ -22,3 +22,12 @@ def security_failures_alert_task() -> int:
     from .security import security_failures_alert
 
     return security_failures_alert(day=timezone.localdate() - datetime.timedelta(days=1))
+
+
+@shared_task(soft_time_limit=1500, time_limit=1800)
+def import_job_task(job_id: int, write: bool) -> str:
+    """Check (or, once confirmed, import) a large admin import in the background; the admin's
+    page polls the job (core.imports)."""
+    from .imports import import_job_run
+
+    return import_job_run(job_id, write=write).stage

@@ -233,9 +233,11 @@ IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # file uploads (imports) up to 10 MB; larger ones are refused with a Japanese page (413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
-# Admin imports (core.imports.BoundedImportForm): larger files are refused before any preview.
+# Admin imports (core.imports): larger files are refused before they are read; files of more
+# rows than IMPORT_BACKGROUND_ROWS are checked and imported by a Celery task with a progress page.
 IMPORT_MAX_BYTES = 5 * 1024 * 1024
-IMPORT_MAX_ROWS = 5000
+IMPORT_MAX_ROWS = 20000
+IMPORT_BACKGROUND_ROWS = 500
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # How many reverse proxies append to X-Forwarded-For in front of the app (0: none, trust nothing).
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -258,18 +258,22 @@ class Organisation(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        # A derived copy of this row's own fields, kept here so that every path that saves an
-        # organisation (services, admin, import, factories) keeps the directory search right.
-        # The public directory searches it, so it holds only what the organisation publishes
-        # (要領第3条3): the offer only when "strengths" is a public field.
+        self.set_derived_fields()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "name_key"}
+        super().save(*args, **kwargs)
+
+    def set_derived_fields(self) -> None:
+        """A derived copy of this row's own fields, kept by save() so that every path that
+        saves an organisation (services, admin, factories) keeps the directory search right;
+        the bulk import calls it itself. The public directory searches it, so it holds only
+        what the organisation publishes (要領第3条3): the offer only when "strengths" is a
+        public field."""
         searchable = [self.name, self.name_kana]
         if "strengths" in (self.public_fields or []):
             searchable.append(self.strengths)
         self.search_text = organisation_search_text(searchable)
         self.name_key = organisation_name_key(self.name)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "name_key"}
-        super().save(*args, **kwargs)
 
     @property
     def is_directly_registered_type(self) -> bool:
@@ -731,6 +735,9 @@ class AgendaItem(models.Model):
         STEERING_LEAVE = "steering_leave", _("a steering member leaving")
         EXPEL = "expel", _("expelling a general member")
         OTHER = "other", _("other matters")
+
+    # Items about one organisation's membership (規約第9条(2)(3)): they name it.
+    MEMBERSHIP_KINDS = (Kind.STEERING_SELECT, Kind.STEERING_LEAVE, Kind.EXPEL)
 
     class Outcome(models.TextChoices):
         PENDING = "pending", _("not yet decided")

@@ -11,7 +11,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export.admin import ImportMixin
 
 from core.admin_base import (
     DomainModelAdmin,
@@ -21,6 +20,7 @@ from core.admin_base import (
     report_refusal,
 )
 from core.csvstream import StreamingCsvExportMixin
+from core.imports import JapaneseImportMixin
 from core.japanese import format_date
 from core.paginator import EstimatedCountPaginator
 
@@ -129,7 +129,7 @@ class CurrentTierFilter(admin.SimpleListFilter):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(FoldedSearchMixin, ImportMixin, ServiceModelAdmin):
+class OrganisationAdmin(FoldedSearchMixin, JapaneseImportMixin, ServiceModelAdmin):
     form = OrganisationAdminForm
     resource_classes = [OrganisationResource]
     formfield_overrides = URL_FIELDS
@@ -193,15 +193,6 @@ class OrganisationAdmin(FoldedSearchMixin, ImportMixin, ServiceModelAdmin):
 
     def get_export_resource_classes(self, request):
         return [OrganisationResource]
-
-    def get_import_formats(self):
-        from import_export.formats import base_formats
-
-        return [f for f in (base_formats.CSV, base_formats.XLSX) if f().is_available()]
-
-    def get_import_data_kwargs(self, **kwargs):
-        # All or nothing: one invalid row rolls back the whole file.
-        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
     def get_queryset(self, request):
         active_tier = Membership.objects.filter(

@@ -4,7 +4,6 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from import_export.admin import ImportMixin
 
 from core.admin_base import (
     FoldedSearchMixin,
@@ -13,6 +12,7 @@ from core.admin_base import (
     apply_to_each,
 )
 from core.csvstream import StreamingCsvExportMixin
+from core.imports import JapaneseImportMixin
 from core.paginator import EstimatedCountPaginator
 
 from .. import selectors, services
@@ -73,13 +73,12 @@ class AttendanceInline(admin.TabularInline):
 class SupporterAdmin(
     StreamingCsvExportMixin,
     FoldedSearchMixin,
-    ImportMixin,
+    JapaneseImportMixin,
     ServiceModelAdmin,
     SupportersModelAdmin,
 ):
     resource_classes = [SupporterResource]
     export_select_related = ("consent_text",)
-    rollback_on_validation_errors = True
     # Our template (dashboard link) is the base that import-export's buttons extend.
     change_list_template = "admin/supporters/change_list_with_dashboard.html"
     import_export_change_list_template = "admin/import_export/change_list_import_export.html"
