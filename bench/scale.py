@@ -383,7 +383,7 @@ def generate(scale: float, *, seed: int = 13, out=sys.stdout) -> dict:
         _copy(
             cursor,
             "foodhub_item",
-            ["id", "name", "category_id", "default_zone_kind", "unit", "search_text"],
+            ["id", "name", "category_id", "default_zone_kind", "unit", "search_text", "has_expiry"],
             [
                 (
                     i,
@@ -392,6 +392,7 @@ def generate(scale: float, *, seed: int = 13, out=sys.stdout) -> dict:
                     zone_kinds[i % 3],
                     "個",
                     fold(f"パフ品目{i:03d}"),
+                    True,
                 )
                 for i in range(1, n["items"] + 1)
             ],
@@ -501,6 +502,10 @@ def generate(scale: float, *, seed: int = 13, out=sys.stdout) -> dict:
             {"today": today, "days": DAYS, "start": start, "u": staff.pk},
         )
         step(f"{nl * 4:,} ledger entries")
+        from foodhub.services.rollups import rollup_rebuild
+
+        rollup_rebuild()
+        step("monthly roll-ups")
         for table in (
             "members_organisation",
             "supporters_supporter",

@@ -1019,3 +1019,6 @@ class FoodRequestLine(models.Model):
     @property
     def agreed_kg(self):
         return self.kg if self.adjusted_kg is None else self.adjusted_kg
+
+
+from .rollups import LedgerMonth  # noqa: E402,F401  (the monthly roll-up of the ledger)

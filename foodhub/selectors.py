@@ -5,9 +5,10 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import (
-    Case,
+    CharField,
     Count,
     DecimalField,
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -15,13 +16,14 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 
 from core.japanese import fold
+from core.periods import add_months
 
 from .models import (
+    EXPIRY_ORDER,
     DateKind,
     Disposal,
     Distribution,
@@ -39,6 +41,7 @@ from .models import (
     TransferLine,
     Zone,
 )
+from .rollups import LedgerMonth
 
 ZERO_KG = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -75,7 +78,7 @@ def lot_list_for_user(user, *, in_stock=True):
     )
     if in_stock:
         lots = lots.filter(kg__gt=0)
-    return lots.order_by("site__kind", "site__name", "expiry_date", "pk")
+    return lots.order_by("site__kind", "site__name", EXPIRY_ORDER, "pk")
 
 
 def lot_list_for_stocktake(*, zone, pks=None) -> list[Lot]:
@@ -83,7 +86,7 @@ def lot_list_for_stocktake(*, zone, pks=None) -> list[Lot]:
     whatever their stock now."""
     lots = Lot.objects.filter(zone=zone).select_related("item")
     lots = lots.filter(pk__in=pks) if pks is not None else lots.filter(kg__gt=0)
-    return list(lots.order_by("expiry_date", "pk"))
+    return list(lots.order_by(EXPIRY_ORDER, "pk"))
 
 
 def ledger_list_for_user(user):
@@ -103,6 +106,35 @@ def transfer_list_for_user(user):
     )
 
 
+TRANSFER_STATES = ("in_transit", "received", "difference")
+
+
+def transfer_list_filtered(user, *, site_id=None, state=None):
+    """The transfers list: visible ones, to or from `site_id`, in one state — in transit,
+    received, or received with a difference — each with its lines' kg sent and received, in
+    one query."""
+    transfers = transfer_list_for_user(user)
+    if site_id:
+        transfers = transfers.filter(Q(from_site_id=site_id) | Q(to_site_id=site_id))
+    differing = TransferLine.objects.filter(transfer=OuterRef("pk")).filter(
+        Q(received_kg__lt=F("kg")) | ~Q(received_quantity=F("quantity"))
+    )
+    lines = TransferLine.objects.filter(transfer=OuterRef("pk")).order_by().values("transfer")
+    transfers = transfers.annotate(
+        has_difference=Exists(differing),
+        line_count=Subquery(lines.annotate(n=Count("pk")).values("n")),
+        sent_kg=Subquery(lines.annotate(kg_sum=Sum("kg")).values("kg_sum")),
+        received_kg_total=Subquery(lines.annotate(kg_sum=Sum("received_kg")).values("kg_sum")),
+    )
+    if state == "in_transit":
+        transfers = transfers.filter(status=Transfer.Status.IN_TRANSIT)
+    elif state == "received":
+        transfers = transfers.filter(status=Transfer.Status.RECEIVED)
+    elif state == "difference":
+        transfers = transfers.filter(status=Transfer.Status.RECEIVED, has_difference=True)
+    return transfers
+
+
 def transfer_get(*, user, pk):
     return (
         transfer_list_for_user(user)
@@ -112,7 +144,7 @@ def transfer_get(*, user, pk):
                 "lines",
                 queryset=TransferLine.objects.select_related(
                     "source_lot__item", "source_lot__zone"
-                ).order_by("source_lot__expiry_date", "pk"),
+                ).order_by(F("source_lot__expiry_date").asc(nulls_last=True), "pk"),
             )
         )
         .get(pk=pk)
@@ -198,55 +230,130 @@ def ledger_totals() -> dict:
     return {"ledger_kg": ledger, "stock_kg": stock}
 
 
-def _monthly(entries, group_field):
-    return list(
-        entries.annotate(month=TruncMonth("effective_on"))
-        .values("month", group_field)
-        .annotate(kg=Sum("kg_delta"))
-        .order_by("month", group_field)
+# --- sums of the ledger: whole months from the monthly roll-up, the rest from the ledger ---------
+
+_EMPTY = Value("", output_field=CharField())
+# What each grouping is called in the roll-up (foodhub.rollups.LedgerMonth) and in the ledger.
+_ROLLUP_BY = {
+    "month": F("month"),
+    "site__name": F("site__name"),
+    "kind": F("kind"),
+    "zone__kind": F("zone__kind"),
+    "donation__donor__kind": F("donor_kind"),
+    "distribution__recipient__kind": F("recipient_kind"),
+    "disposal__reason": F("disposal_reason"),
+}
+_LEDGER_BY = {
+    "month": TruncMonth("effective_on"),
+    "site__name": F("site__name"),
+    "kind": F("kind"),
+    "zone__kind": F("lot__zone__kind"),
+    "donation__donor__kind": Coalesce("donation__donor__kind", _EMPTY),
+    "distribution__recipient__kind": Coalesce("distribution__recipient__kind", _EMPTY),
+    "disposal__reason": Coalesce("disposal__reason", _EMPTY),
+}
+
+
+def _month_end(day: datetime.date) -> datetime.date:
+    return add_months(day.replace(day=1), 1) - datetime.timedelta(days=1)
+
+
+def _split_period(start, end):
+    """[start, end] (None: open) as whole months for the roll-up, (first month, last month),
+    and the days of partly covered months for the ledger, [(from, to)]."""
+    first = start if start is None or start.day == 1 else add_months(start.replace(day=1), 1)
+    last = (
+        None if end is None else add_months(end.replace(day=1), -1 if end != _month_end(end) else 0)
     )
+    days = []
+    if start is not None and start.day != 1:
+        days.append((start, _month_end(start) if end is None else min(end, _month_end(start))))
+    if end is not None and end != _month_end(end) and (start is None or end.replace(day=1) > start):
+        days.append((end.replace(day=1), end))
+    return (first, last), days
+
+
+def ledger_sums(*, by, start=None, end=None, sites=None, kinds=None) -> list[dict]:
+    """The ledger's kg, pieces and entries from `start` to `end` (both included; None: open),
+    grouped by `by` (keys of _LEDGER_BY), for `sites` (a queryset; None: all) and ledger
+    `kinds`. Whole calendar months are read from the monthly roll-up (kept with every ledger
+    write, checked by foodhub_check_rollups); only the days of a month the period covers in part
+    come from the ledger itself. One or two queries, whatever the size of the ledger."""
+    (first, last), days = _split_period(start, end)
+    parts = []
+    if first is None or last is None or first <= last:
+        rollup = LedgerMonth.objects.all()
+        if first is not None:
+            rollup = rollup.filter(month__gte=first)
+        if last is not None:
+            rollup = rollup.filter(month__lte=last)
+        parts.append((rollup, _ROLLUP_BY, Sum("kg"), Sum("pieces"), Sum("entries")))
+    if days:
+        dated = Q()
+        for low, high in days:
+            dated |= Q(effective_on__gte=low, effective_on__lte=high)
+        ledger = LedgerEntry.objects.filter(dated)
+        parts.append((ledger, _LEDGER_BY, Sum("kg_delta"), Sum("quantity_delta"), Count("pk")))
+    totals: dict[tuple, dict] = {}
+    for rows, names, kg, pieces, entries in parts:
+        if sites is not None:
+            rows = rows.filter(site__in=sites)
+        if kinds is not None:
+            rows = rows.filter(kind__in=kinds)
+        grouped = (
+            rows.order_by()
+            .annotate(**{f"by_{i}": names[key] for i, key in enumerate(by)})
+            .values(*(f"by_{i}" for i in range(len(by))))
+            .annotate(kg=kg, pieces=pieces, entries=entries)
+        )
+        for row in grouped:
+            key = tuple(row[f"by_{i}"] for i in range(len(by)))
+            total = totals.setdefault(
+                key,
+                {**dict(zip(by, key, strict=True)), "kg": Decimal("0"), "pieces": 0, "entries": 0},
+            )
+            total["kg"] += row["kg"]
+            total["pieces"] += row["pieces"]
+            total["entries"] += row["entries"]
+    return sorted(totals.values(), key=lambda row: tuple(str(row[k]) for k in by))
+
+
+def _outflow(by_site) -> dict:
+    distributed = -sum(
+        (r["kg"] for r in by_site if r["kind"] == LedgerEntry.Kind.DISTRIBUTION), Decimal("0")
+    )
+    disposed = -sum(
+        (r["kg"] for r in by_site if r["kind"] == LedgerEntry.Kind.DISPOSAL), Decimal("0")
+    )
+    total = distributed + disposed
+    return {
+        "distributed_kg": distributed,
+        "disposed_kg": disposed,
+        "disposal_rate": (disposed * 100 / total) if total else None,
+    }
 
 
 def monthly_figures(user, *, since: datetime.date) -> dict:
     """kg in and out per month by site and kind, donor kind, recipient kind; disposal rate."""
-    entries = LedgerEntry.objects.filter(
-        site__in=Site.objects.visible_to(user), effective_on__gte=since
+    sites = Site.objects.visible_to(user)
+    by_site = ledger_sums(by=("month", "site__name", "kind"), start=since, sites=sites)
+    by_donor = ledger_sums(
+        by=("month", "donation__donor__kind"),
+        start=since,
+        sites=sites,
+        kinds=[LedgerEntry.Kind.RECEIPT],
     )
-    by_site = list(
-        entries.annotate(month=TruncMonth("effective_on"))
-        .values("month", "site__name", "kind")
-        .annotate(kg=Sum("kg_delta"))
-        .order_by("month", "site__name", "kind")
+    by_recipient = ledger_sums(
+        by=("month", "distribution__recipient__kind"),
+        start=since,
+        sites=sites,
+        kinds=[LedgerEntry.Kind.DISTRIBUTION],
     )
-    by_donor = _monthly(entries.filter(kind=LedgerEntry.Kind.RECEIPT), "donation__donor__kind")
-    by_recipient = _monthly(
-        entries.filter(kind=LedgerEntry.Kind.DISTRIBUTION), "distribution__recipient__kind"
-    )
-    outflow = entries.aggregate(
-        distributed=Coalesce(
-            Sum(
-                Case(When(kind=LedgerEntry.Kind.DISTRIBUTION, then=-F("kg_delta"))),
-                output_field=DecimalField(max_digits=14, decimal_places=2),
-            ),
-            ZERO_KG,
-        ),
-        disposed=Coalesce(
-            Sum(
-                Case(When(kind=LedgerEntry.Kind.DISPOSAL, then=-F("kg_delta"))),
-                output_field=DecimalField(max_digits=14, decimal_places=2),
-            ),
-            ZERO_KG,
-        ),
-    )
-    total_out = outflow["distributed"] + outflow["disposed"]
-    disposal_rate = (outflow["disposed"] * 100 / total_out) if total_out else None
     return {
         "by_site": by_site,
         "by_donor": by_donor,
         "by_recipient": by_recipient,
-        "distributed_kg": outflow["distributed"],
-        "disposed_kg": outflow["disposed"],
-        "disposal_rate": disposal_rate,
+        **_outflow(by_site),
     }
 
 
@@ -329,14 +436,10 @@ def dashboard_figures(user, *, since: datetime.date, today: datetime.date) -> di
     }
 
 
-def monthly_rows(user, *, since: datetime.date):
-    """Monthly kg per site and ledger kind, for the auditors' CSV."""
-    return (
-        LedgerEntry.objects.filter(site__in=Site.objects.visible_to(user), effective_on__gte=since)
-        .annotate(month=TruncMonth("effective_on"))
-        .values("month", "site__name", "kind")
-        .annotate(kg=Sum("kg_delta"), pieces=Sum("quantity_delta"), entries=Count("pk"))
-        .order_by("month", "site__name", "kind")
+def monthly_rows(user, *, since: datetime.date) -> list[dict]:
+    """Monthly kg, pieces and entries per site and ledger kind, for the auditors' CSV."""
+    return ledger_sums(
+        by=("month", "site__name", "kind"), start=since, sites=Site.objects.visible_to(user)
     )
 
 
@@ -349,27 +452,29 @@ def food_flows_between(start: datetime.date, end: datetime.date) -> dict:
 
     received: {(site name, donor kind): kg}; distributed: {(site name, recipient kind): kg};
     disposed: {reason: kg}; reached: {recipient kind: distinct recipients} (counts only)."""
-    entries = LedgerEntry.objects.filter(effective_on__gte=start, effective_on__lte=end)
     received = {
-        (site, kind): kg
-        for site, kind, kg in entries.filter(kind=LedgerEntry.Kind.RECEIPT)
-        .values_list("site__name", "donation__donor__kind")
-        .annotate(kg=Sum("kg_delta"))
-        .order_by()
+        (row["site__name"], row["donation__donor__kind"]): row["kg"]
+        for row in ledger_sums(
+            by=("site__name", "donation__donor__kind"),
+            start=start,
+            end=end,
+            kinds=[LedgerEntry.Kind.RECEIPT],
+        )
     }
     distributed = {
-        (site, kind): -kg
-        for site, kind, kg in entries.filter(kind=LedgerEntry.Kind.DISTRIBUTION)
-        .values_list("site__name", "distribution__recipient__kind")
-        .annotate(kg=Sum("kg_delta"))
-        .order_by()
+        (row["site__name"], row["distribution__recipient__kind"]): -row["kg"]
+        for row in ledger_sums(
+            by=("site__name", "distribution__recipient__kind"),
+            start=start,
+            end=end,
+            kinds=[LedgerEntry.Kind.DISTRIBUTION],
+        )
     }
     disposed = {
-        reason: -kg
-        for reason, kg in entries.filter(kind=LedgerEntry.Kind.DISPOSAL)
-        .values_list("disposal__reason")
-        .annotate(kg=Sum("kg_delta"))
-        .order_by()
+        row["disposal__reason"]: -row["kg"]
+        for row in ledger_sums(
+            by=("disposal__reason",), start=start, end=end, kinds=[LedgerEntry.Kind.DISPOSAL]
+        )
     }
     reached = dict(
         Distribution.objects.filter(distributed_on__gte=start, distributed_on__lte=end)
@@ -387,22 +492,20 @@ def food_flows_between(start: datetime.date, end: datetime.date) -> dict:
 
 def food_monthly_in_out(start: datetime.date, end: datetime.date) -> dict:
     """kg received, distributed and disposed per calendar month from `start` to `end`:
-    {month (first day): {"received", "distributed", "disposed"}}. One query."""
-    rows = (
-        LedgerEntry.objects.filter(
-            effective_on__gte=start,
-            effective_on__lte=end,
-            kind__in=[
+    {month (first day): {"received", "distributed", "disposed"}}. From the monthly roll-up."""
+    rows = [
+        (row["month"], row["kind"], row["kg"])
+        for row in ledger_sums(
+            by=("month", "kind"),
+            start=start,
+            end=end,
+            kinds=[
                 LedgerEntry.Kind.RECEIPT,
                 LedgerEntry.Kind.DISTRIBUTION,
                 LedgerEntry.Kind.DISPOSAL,
             ],
         )
-        .annotate(month=TruncMonth("effective_on"))
-        .values_list("month", "kind")
-        .annotate(kg=Sum("kg_delta"))
-        .order_by()
-    )
+    ]
     names = {
         LedgerEntry.Kind.RECEIPT: "received",
         LedgerEntry.Kind.DISTRIBUTION: "distributed",
@@ -415,18 +518,19 @@ def food_monthly_in_out(start: datetime.date, end: datetime.date) -> dict:
 
 
 def stock_on(day: datetime.date) -> dict:
-    """kg in stock at the end of `day` per (site name, zone kind). Two queries.
+    """kg in stock at the end of `day` per (site name, zone kind). Two or three queries.
 
-    The stock now (the lots' running totals) less the ledger entries dated after `day`: every
-    lot equals the sum of its entries (ledger_mismatches), and a recent month end has few later
-    entries, where summing the whole ledger up to `day` would read nearly all of it."""
+    The stock now (the lots' running totals) less what the ledger recorded after `day` (whole
+    months from the monthly roll-up): every lot equals the sum of its entries
+    (ledger_mismatches), and a recent month end has few later entries, where summing the whole
+    ledger up to `day` would read nearly all of it."""
     now = Lot.objects.values_list("site__name", "zone__kind").annotate(kg=Sum("kg")).order_by()
-    later = (
-        LedgerEntry.objects.filter(effective_on__gt=day)
-        .values_list("site__name", "lot__zone__kind")
-        .annotate(kg=Sum("kg_delta"))
-        .order_by()
-    )
+    later = [
+        (row["site__name"], row["zone__kind"], row["kg"])
+        for row in ledger_sums(
+            by=("site__name", "zone__kind"), start=day + datetime.timedelta(days=1)
+        )
+    ]
     stock: dict = {}
     for site, zone, kg in now:
         stock[(site, zone)] = stock.get((site, zone), Decimal("0")) + kg
@@ -616,4 +720,4 @@ def lot_search_for_recall(*, user, item_text: str = "", expiry_date=None, lot_pk
         lots = lots.filter(expiry_date=expiry_date)
     if not item_text and not expiry_date:
         return lots.none()
-    return lots.order_by("expiry_date", "pk")[:200]
+    return lots.order_by(EXPIRY_ORDER, "pk")[:200]

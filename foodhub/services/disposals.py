@@ -11,6 +11,7 @@ from ..models import (
     LedgerEntry,
     Lot,
 )
+from .rollups import write_entries
 from .stock import (
     LotAmount,
     Pick,
@@ -53,7 +54,7 @@ def disposal_record(
         locked = _lock_lots(a.lot.pk for a in amounts)
         picks = [_disposal_pick(locked[a.lot.pk], a, site, disposed_on) for a in amounts]
         _take_stock(picks)
-        LedgerEntry.objects.bulk_create(
+        write_entries(
             _entries(
                 picks,
                 kind=LedgerEntry.Kind.DISPOSAL,

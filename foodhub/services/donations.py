@@ -10,6 +10,7 @@ from ..models import (
     LedgerEntry,
     Lot,
 )
+from .rollups import write_entries
 from .stock import (
     Pick,
     ReceiptLine,
@@ -79,7 +80,7 @@ def donation_receive(
                 for line in lines
             ]
         )
-        LedgerEntry.objects.bulk_create(
+        write_entries(
             _entries(
                 [Pick(lot=lot, kg=lot.kg, quantity=lot.quantity) for lot in lots],
                 kind=LedgerEntry.Kind.RECEIPT,

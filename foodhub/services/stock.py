@@ -32,6 +32,7 @@ from ..models import (
     Site,
     Zone,
 )
+from .rollups import write_entries
 
 ZERO = Decimal("0")
 
@@ -297,7 +298,7 @@ def _record_outflow(picks, *, line, kind, site, effective_on, actor, **document)
     _take_stock(picks)
     lines = [line(pick) for pick in picks]
     type(lines[0]).objects.bulk_create(lines)
-    LedgerEntry.objects.bulk_create(
+    write_entries(
         _entries(
             picks,
             kind=kind,

@@ -11,6 +11,7 @@ from ..models import (
     Stocktake,
     StocktakeLine,
 )
+from .rollups import write_entries
 from .stock import (
     StockCount,
     _check_lot_on,
@@ -112,5 +113,5 @@ def stocktake_record(
         if errors:
             raise ValidationError(errors)
         StocktakeLine.objects.bulk_create(lines)
-        LedgerEntry.objects.bulk_create(entries)
+        write_entries(entries)
     return stocktake

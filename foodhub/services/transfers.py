@@ -12,6 +12,7 @@ from ..models import (
     Transfer,
     TransferLine,
 )
+from .rollups import write_entries
 from .stock import (
     Pick,
     PickRequest,
@@ -161,7 +162,7 @@ def transfer_receive(*, transfer, received_on, received: dict, actor) -> Transfe
         TransferLine.objects.bulk_update(
             lines, ["received_kg", "received_quantity", "difference_reason"]
         )
-        LedgerEntry.objects.bulk_create(
+        write_entries(
             _entries(
                 [Pick(lot=lot, kg=lot.kg, quantity=lot.quantity) for lot in new_lots],
                 kind=LedgerEntry.Kind.TRANSFER_IN,
