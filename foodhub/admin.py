@@ -166,9 +166,9 @@ class FoodCategoryAdmin(admin.ModelAdmin):
 @admin.register(Item)
 class ItemAdmin(FoldedSearchMixin, MasterRecordAdmin):
     resource_classes = [ItemResource]
-    list_display = ("name", "category", "default_zone_kind", "unit")
+    list_display = ("name", "category", "default_zone_kind", "unit", "has_expiry")
     list_select_related = ("category",)
-    list_filter = ("category", "default_zone_kind")
+    list_filter = ("category", "default_zone_kind", "has_expiry")
     search_fields = ("search_text",)
 
 

@@ -25,6 +25,9 @@ ITEMS = [
     ("玉ねぎ", "野菜・果物", Zone.Kind.CHILLED, "kg"),
 ]
 
+# Produce and non-food: their lots are recorded without a date.
+WITHOUT_EXPIRY = {"玉ねぎ"}
+
 DONORS = [
     ("鳥取県生活協同組合", "とっとりけんせいかつきょうどうくみあい", Donor.Kind.COOP),
     ("（サンプル）株式会社いなば食品", "さんぷる いなばしょくひん", Donor.Kind.COMPANY),
@@ -128,6 +131,7 @@ def load_reference_data(municipalities: dict) -> None:
                 "category": categories[category],
                 "default_zone_kind": zone_kind,
                 "unit": unit,
+                "has_expiry": name not in WITHOUT_EXPIRY,
             },
         )
     for name, kana, kind in DONORS:

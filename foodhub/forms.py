@@ -19,6 +19,19 @@ class IdempotentForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
 
+def _stock_mark():
+    from .services import stock_mark
+
+    return stock_mark()
+
+
+class StockSeenMixin(forms.Form):
+    """Carries the stock mark of the page, so a shortage on submit can be told apart from a
+    change someone else made after the page was shown."""
+
+    stock_seen = forms.IntegerField(widget=forms.HiddenInput, initial=_stock_mark, required=False)
+
+
 class LotNumberField(forms.ModelChoiceField):
     """A lot by its number (shown on the stock page and the pick list), not a <select>: a list
     of every lot in stock would grow with the stock (tens of thousands at the centre)."""
@@ -60,7 +73,10 @@ class ReceiptLineForm(forms.Form):
     date_kind = forms.ChoiceField(
         label=_("date kind"), choices=DateKind.choices, initial=DateKind.BEST_BEFORE
     )
-    expiry_date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    # Empty for produce and non-food (items without an expiry date).
+    expiry_date = forms.DateField(
+        label=_("date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 ReceiptLineFormSet = forms.formset_factory(ReceiptLineForm, extra=8, max_num=60)
@@ -92,7 +108,7 @@ class PickLineForm(forms.Form):
 PickLineFormSet = forms.formset_factory(PickLineForm, extra=5, max_num=60)
 
 
-class TransferForm(IdempotentForm):
+class TransferForm(StockSeenMixin, IdempotentForm):
     from_site = forms.ModelChoiceField(label=_("from"), queryset=Site.objects.none())
     to_site = forms.ModelChoiceField(label=_("to"), queryset=Site.objects.none())
     sent_on = forms.DateField(
@@ -124,7 +140,7 @@ class TransferReceiveForm(forms.Form):
     )
 
 
-class DistributionForm(IdempotentForm):
+class DistributionForm(StockSeenMixin, IdempotentForm):
     site = forms.ModelChoiceField(label=_("site"), queryset=Site.objects.none())
     recipient = forms.ModelChoiceField(label=_("food recipient"), queryset=Recipient.objects.none())
     distributed_on = forms.DateField(
@@ -181,18 +197,27 @@ class StocktakeForm(IdempotentForm):
         label=_("counted on"), initial=_today, widget=forms.DateInput(attrs={"type": "date"})
     )
     note = forms.CharField(label=_("note"), max_length=200, required=False)
+    # services.stock_mark() when the sheet was opened: a lot moved since then is counted again.
+    stock_seen = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 
 class StockCountForm(forms.Form):
+    """One lot of a blind count: the book figures are neither shown nor sent with the sheet."""
+
     lot_id = forms.IntegerField(widget=forms.HiddenInput)
-    # The book figures the sheet showed, so a count made before a movement is not taken as now.
-    recorded_kg = forms.DecimalField(max_digits=10, decimal_places=2, widget=forms.HiddenInput)
-    recorded_quantity = forms.IntegerField(widget=forms.HiddenInput)
     counted_kg = forms.DecimalField(
-        label=_("counted kg"), max_digits=10, decimal_places=2, min_value=0
+        label=_("counted kg"),
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
     )
-    counted_quantity = forms.IntegerField(label=_("counted pieces"), min_value=0)
-    reason = forms.CharField(label=_("reason"), max_length=200, required=False)
+    counted_quantity = forms.IntegerField(
+        label=_("counted pieces"),
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    reason = forms.CharField(label=_("reason for the difference"), max_length=200, required=False)
 
 
 StockCountFormSet = forms.formset_factory(StockCountForm, extra=0)

@@ -1,5 +1,7 @@
 """CSV exports from the admin: formula-safe, and every export is logged (core.exports)."""
 
+from django.utils.translation import gettext
+
 from core.exports import SafeModelResource
 
 from .models import (
@@ -28,7 +30,7 @@ class SiteResource(SafeModelResource):
 class ItemResource(SafeModelResource):
     class Meta:
         model = Item
-        fields = ("id", "name", "category__name", "default_zone_kind", "unit")
+        fields = ("id", "name", "category__name", "default_zone_kind", "unit", "has_expiry")
 
 
 class DonorResource(SafeModelResource):
@@ -71,6 +73,9 @@ class LotResource(SafeModelResource):
             "donation",
             "transfer",
         )
+
+    def dehydrate_expiry_date(self, lot):
+        return lot.expiry_date.isoformat() if lot.expiry_date else gettext("no expiry date")
 
 
 class LedgerEntryResource(SafeModelResource):

@@ -8,6 +8,7 @@ app_name = "foodhub"
 urlpatterns = [
     path("", views.StockView.as_view(), name="stock"),
     path("donations/new/", views.DonationCreateView.as_view(), name="donation-create"),
+    path("transfers/", views.TransferListView.as_view(), name="transfer-list"),
     path("transfers/new/", views.TransferCreateView.as_view(), name="transfer-create"),
     path("transfers/<int:pk>/", views.TransferDetailView.as_view(), name="transfer-detail"),
     path(

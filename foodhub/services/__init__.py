@@ -53,9 +53,12 @@ from .stock import (
     StockCount,
     best_before_passed,
     require_operable,
+    stock_mark,
     use_by_passed,
 )
 from .stocktakes import (
+    CountDifference,
+    stocktake_differences,
     stocktake_record,
 )
 from .transfers import (
@@ -65,6 +68,7 @@ from .transfers import (
 
 __all__ = [
     "ZERO",
+    "CountDifference",
     "LotAmount",
     "Pick",
     "PickRequest",
@@ -95,6 +99,8 @@ __all__ = [
     "record_delete",
     "record_save",
     "require_operable",
+    "stock_mark",
+    "stocktake_differences",
     "stocktake_record",
     "transfer_receive",
     "transfer_send",

@@ -82,7 +82,17 @@ def _check_reason(*, reason, note, amounts, disposed_on) -> None:
     # as expired_lots_dispose counts it); anything else has another reason.
     for amount in amounts:
         expiry = amount.lot.expiry_date
-        if expiry is None or expiry >= disposed_on:
+        if expiry is None:
+            raise ValidationError(
+                {
+                    "reason": _(
+                        "%(lot)s has no expiry date, so it cannot be disposed of as expired: "
+                        "choose damaged, recalled or other as the reason."
+                    )
+                    % {"lot": amount.lot}
+                }
+            )
+        if expiry >= disposed_on:
             raise ValidationError(
                 {
                     "reason": _(

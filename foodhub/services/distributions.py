@@ -84,6 +84,7 @@ def distribution_create(
     confirm_past_best_before=False,
     note="",
     idempotency_key=None,
+    stock_seen=None,
 ) -> Distribution:
     """Hand out food to a recipient who has consented to the liability exemption.
 
@@ -121,7 +122,7 @@ def distribution_create(
         )
         if not created:
             return distribution
-        picks = _pick(site=site, requests=requests, on_date=distributed_on)
+        picks = _pick(site=site, requests=requests, on_date=distributed_on, stock_seen=stock_seen)
         past = [p.lot for p in picks if best_before_passed(p.lot, distributed_on)]
         if past and not confirm_past_best_before:
             raise ValidationError(

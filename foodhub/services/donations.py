@@ -22,6 +22,28 @@ from .stock import (
 )
 
 
+def _date_of(line: ReceiptLine) -> None:
+    """Produce and non-food have no date: none is invented (whatever the form carried)."""
+    if not line.item.has_expiry:
+        line.date_kind, line.expiry_date = DateKind.NONE, None
+
+
+def _line_date_errors(line: ReceiptLine, number, received_on) -> list[str]:
+    if not line.item.has_expiry:
+        return []
+    if line.date_kind == DateKind.NONE or line.expiry_date is None:
+        return [
+            _("Line %(n)s: %(item)s has a best-before or use-by date; enter it.")
+            % {"n": number, "item": line.item}
+        ]
+    if line.date_kind == DateKind.USE_BY and line.expiry_date < received_on:
+        return [
+            _("Line %(n)s: the use-by date has passed; this food cannot be accepted.")
+            % {"n": number}
+        ]
+    return []
+
+
 def donation_receive(
     *, donor, site, received_on, lines: list[ReceiptLine], actor, note="", idempotency_key=None
 ) -> Donation:
@@ -34,6 +56,8 @@ def donation_receive(
         raise ValidationError(_("Enter at least one line."))
     errors = []
     for number, line in enumerate(lines, start=1):
+        _date_of(line)
+        errors += _line_date_errors(line, number, received_on)
         if line.kg is None or line.kg <= 0:
             errors.append(_("Line %(n)s: enter a weight greater than 0 kg.") % {"n": number})
         if line.quantity is None or line.quantity < 0:
@@ -41,11 +65,6 @@ def donation_receive(
         if line.zone.site_id != site.pk:
             errors.append(
                 _("Line %(n)s: the zone is not at %(site)s.") % {"n": number, "site": site}
-            )
-        if line.date_kind == DateKind.USE_BY and line.expiry_date < received_on:
-            errors.append(
-                _("Line %(n)s: the use-by date has passed; this food cannot be accepted.")
-                % {"n": number}
             )
     if errors:
         raise ValidationError(errors)

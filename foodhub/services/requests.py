@@ -294,7 +294,10 @@ def short_shelf_life_lots(request, lots, *, distributed_on) -> list:
     """The lots that would reach the partner with less than the minimum shelf life left."""
     receipt = _handover_date(request, distributed_on)
     return [
-        lot for lot in lots if (lot.expiry_date - receipt).days < min_shelf_life_days(lot.zone.kind)
+        lot
+        for lot in lots
+        if lot.expiry_date is not None
+        and (lot.expiry_date - receipt).days < min_shelf_life_days(lot.zone.kind)
     ]
 
 

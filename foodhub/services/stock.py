@@ -11,6 +11,7 @@ Double submits: every document carries an idempotency key with a unique constrai
 returns the document already recorded and writes nothing.
 """
 
+import datetime
 import uuid
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -104,6 +105,23 @@ def best_before_passed(lot, on_date) -> bool:
     return lot.date_kind == DateKind.BEST_BEFORE and lot.expiry_date < on_date
 
 
+def fefo_key(lot):
+    """First expiry first; lots without a date (produce, non-food) after every dated lot."""
+    return (lot.expiry_date is None, lot.expiry_date or datetime.date.min, lot.pk)
+
+
+def stock_mark() -> int:
+    """The newest ledger entry's id. A page that shows stock carries it, so that a shortage met
+    when its form comes back can tell "someone took it meanwhile" from "there is not enough"."""
+    return LedgerEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _changed_since(lot_pks, stock_seen) -> bool:
+    if stock_seen is None:
+        return False
+    return LedgerEntry.objects.filter(lot_id__in=set(lot_pks), pk__gt=stock_seen).exists()
+
+
 def _not_in_future(value, field):
     if value > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")})
@@ -172,13 +190,25 @@ def _pieces_for(*, kg: Decimal, lot_kg: Decimal, lot_quantity: int) -> int:
     return min(lot_quantity, int(share))
 
 
-def _shortage_error(item, site, available, requested):
+def _shortage_error(item, site, available, requested, *, lot_pks=(), stock_seen=None):
+    """Two different refusals: the stock changed after the page was shown (someone else took
+    it meanwhile), or there simply is not enough."""
+    values = {"item": item, "site": site, "available": available, "requested": requested}
+    if _changed_since(lot_pks, stock_seen):
+        return ValidationError(
+            _(
+                "%(item)s at %(site)s changed after this page was shown: someone else took it "
+                "meanwhile. %(available)s kg is left now (%(requested)s kg entered); check the "
+                "amounts and send again."
+            )
+            % values
+        )
     return ValidationError(
         _(
-            "Not enough %(item)s at %(site)s: %(available)s kg available, %(requested)s kg "
-            "requested. Someone may have just taken it; check the stock and try again."
+            "Not enough stock: %(available)s kg of %(item)s left at %(site)s (%(requested)s kg "
+            "entered)."
         )
-        % {"item": item, "site": site, "available": available, "requested": requested}
+        % values
     )
 
 
@@ -206,7 +236,8 @@ def _lock_pick_candidates(*, site, requests, on_date) -> dict[int, Lot]:
 class _Allocation:
     """What is left of each locked lot while picks are allocated, and the picks so far."""
 
-    def __init__(self, locked: dict[int, Lot]):
+    def __init__(self, locked: dict[int, Lot], stock_seen=None):
+        self.stock_seen = stock_seen
         self.remaining_kg = {pk: lot.kg for pk, lot in locked.items()}
         self.remaining_qty = {pk: lot.quantity for pk, lot in locked.items()}
         self.picks: list[Pick] = []
@@ -232,7 +263,14 @@ def _pick_chosen_lot(allocation: _Allocation, lot, request, *, site, on_date) ->
             _("%(lot)s is past its use-by date and can never be handed out.") % {"lot": lot}
         )
     if allocation.remaining_kg[lot.pk] < request.kg:
-        raise _shortage_error(lot.item, site, allocation.remaining_kg[lot.pk], request.kg)
+        raise _shortage_error(
+            lot.item,
+            site,
+            allocation.remaining_kg[lot.pk],
+            request.kg,
+            lot_pks=[lot.pk],
+            stock_seen=allocation.stock_seen,
+        )
     allocation.take(lot, request.kg)
 
 
@@ -256,23 +294,31 @@ def _pick_fefo(allocation: _Allocation, fefo: list[Lot], request, *, site, on_da
         allocation.take(lot, kg)
         needed -= kg
     if needed > 0:
-        raise _shortage_error(request.item, site, request.kg - needed, request.kg)
+        raise _shortage_error(
+            request.item,
+            site,
+            request.kg - needed,
+            request.kg,
+            lot_pks=[lot.pk for lot in fefo if lot.item_id == request.item.pk],
+            stock_seen=allocation.stock_seen,
+        )
 
 
-def _pick(*, site: Site, requests: list[PickRequest], on_date) -> list[Pick]:
+def _pick(*, site: Site, requests: list[PickRequest], on_date, stock_seen=None) -> list[Pick]:
     """Lock and allocate stock at `site` for the requests. Caller is inside transaction.atomic().
 
     Staff-chosen lots are served first, then the rest first-expiry-first-out. Lots past their
-    use-by date are never picked.
+    use-by date are never picked. `stock_seen` is the `stock_mark()` of the page the requests
+    came from (None: no page), to tell a concurrent change from a plain shortage.
     """
     _check_pick_requests(requests)
     locked = _lock_pick_candidates(site=site, requests=requests, on_date=on_date)
-    allocation = _Allocation(locked)
+    allocation = _Allocation(locked, stock_seen)
     # Staff override first, so FEFO does not take what staff chose explicitly.
     for request in (r for r in requests if r.lot is not None):
         lot = locked[request.lot.pk]
         _pick_chosen_lot(allocation, lot, request, site=site, on_date=on_date)
-    fefo = sorted(locked.values(), key=lambda lot: (lot.expiry_date, lot.pk))
+    fefo = sorted(locked.values(), key=fefo_key)
     for request in (r for r in requests if r.lot is None):
         _pick_fefo(allocation, fefo, request, site=site, on_date=on_date)
     return allocation.picks
@@ -288,7 +334,10 @@ def _take_stock(picks: list[Pick]) -> None:
                 )
     except IntegrityError as exc:
         raise ValidationError(
-            _("The stock would go below zero. Someone may have just taken it; try again.")
+            _(
+                "The stock changed while this was being recorded: someone else took it "
+                "meanwhile. Check the stock and try again."
+            )
         ) from exc
 
 

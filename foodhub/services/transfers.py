@@ -35,6 +35,7 @@ def transfer_send(
     actor,
     note="",
     idempotency_key=None,
+    stock_seen=None,
 ) -> Transfer:
     """Send stock to another site: it leaves the source now and is in transit until received."""
     if existing := _existing(Transfer, idempotency_key):
@@ -61,7 +62,7 @@ def transfer_send(
         )
         if not created:
             return transfer
-        picks = _pick(site=from_site, requests=requests, on_date=sent_on)
+        picks = _pick(site=from_site, requests=requests, on_date=sent_on, stock_seen=stock_seen)
         for pick in picks:
             if pick.lot.zone.kind not in zone_kinds:
                 raise ValidationError(

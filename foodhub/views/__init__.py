@@ -19,6 +19,7 @@ from .movements import (
     DonationCreateView,
     TransferCreateView,
     TransferDetailView,
+    TransferListView,
     TransferPickListView,
 )
 from .reports import (
@@ -48,5 +49,6 @@ __all__ = [
     "StocktakeCreateView",
     "TransferCreateView",
     "TransferDetailView",
+    "TransferListView",
     "TransferPickListView",
 ]

@@ -20,3 +20,11 @@ def _pick_requests(formset):
         for f in formset
         if f.has_changed() and f.cleaned_data
     ]
+
+
+def _refresh_stock_mark(form) -> None:
+    """A form sent back with errors carries the stock mark of now: the error told the user
+    what is left, so their next attempt is judged against that, not the first page."""
+    if form.is_bound:
+        form.data = form.data.copy()
+        form.data["stock_seen"] = services.stock_mark()

@@ -14,18 +14,60 @@ from core.pdf import pdf_response
 
 from .. import forms, selectors, services
 from ..models import Distribution, Recipient
-from .base import StaffView, _pick_requests
+from .base import StaffView, _pick_requests, _refresh_stock_mark
+
+# The distribution being entered when the consent gate sent the user to record a consent: kept
+# in the session and given back, filled, once the consent is recorded.
+DRAFT_KEY = "foodhub.distribution_draft"
+
+
+def _draft_save(request, form, formset) -> None:
+    data = form.cleaned_data
+    request.session[DRAFT_KEY] = {
+        "form": {
+            "site": data["site"].pk,
+            "recipient": data["recipient"].pk,
+            "distributed_on": data["distributed_on"].isoformat(),
+            "note": data["note"],
+            "confirm_past_best_before": data["confirm_past_best_before"],
+        },
+        "lines": [
+            {
+                "item": f.cleaned_data["item"].pk if f.cleaned_data.get("item") else None,
+                "kg": str(f.cleaned_data["kg"]),
+                "lot": f.cleaned_data["lot"].pk if f.cleaned_data.get("lot") else None,
+            }
+            for f in formset
+            if f.has_changed() and f.cleaned_data
+        ],
+    }
+
+
+def _draft_pop(request, recipient_id=None):
+    """The kept draft (removed from the session), or None; only the recipient's own."""
+    draft = request.session.get(DRAFT_KEY)
+    if draft is None or (recipient_id and draft["form"]["recipient"] != recipient_id):
+        return None
+    del request.session[DRAFT_KEY]
+    return draft
 
 
 class DistributionCreateView(StaffView):
     permission_required = "foodhub.add_distribution"
 
     def get(self, request):
-        initial = {}
+        initial, lines = {}, []
         if (recipient := request.GET.get("recipient", "")).isdigit():
             initial["recipient"] = recipient
+        if request.GET.get("draft") and (draft := _draft_pop(request)):
+            initial, lines = draft["form"], draft["lines"]
+            messages.info(
+                request, _("The distribution you were entering is back; check it and record it.")
+            )
         form = forms.DistributionForm(user=request.user, initial=initial)
-        formset = forms.PickLineFormSet(prefix="lines", form_kwargs={"user": request.user})
+        formset = forms.PickLineFormSet(
+            prefix="lines", initial=lines, form_kwargs={"user": request.user}
+        )
         return self._render(request, form, formset)
 
     def post(self, request):
@@ -45,16 +87,19 @@ class DistributionCreateView(StaffView):
                     note=form.cleaned_data["note"],
                     actor=request.user,
                     idempotency_key=form.cleaned_data["idempotency_key"],
+                    stock_seen=form.cleaned_data["stock_seen"],
                 )
             except ValidationError as exc:
                 recipient = form.cleaned_data["recipient"]
                 on_date = form.cleaned_data["distributed_on"]
                 if services.consent_in_force(recipient=recipient, on_date=on_date) is None:
                     needs_consent = recipient
+                    _draft_save(request, form, formset)
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("The distribution was recorded."))
                 return redirect("foodhub:distribution-detail", pk=distribution.pk)
+        _refresh_stock_mark(form)
         return self._render(request, form, formset, needs_consent=needs_consent, status=400)
 
     def _render(self, request, form, formset, needs_consent=None, status=200):
@@ -106,6 +151,9 @@ class ConsentCreateView(StaffView):
         recipient = self._recipient(request, pk)
         return self._render(request, recipient, forms.ConsentForm())
 
+    def _has_draft(self, request, recipient):
+        return request.session.get(DRAFT_KEY, {}).get("form", {}).get("recipient") == recipient.pk
+
     def post(self, request, pk):
         recipient = self._recipient(request, pk)
         form = forms.ConsentForm(request.POST)
@@ -122,6 +170,11 @@ class ConsentCreateView(StaffView):
                     _("The consent of %(recipient)s was recorded on %(date)s.")
                     % {"recipient": recipient, "date": format_date(form.cleaned_data["agreed_on"])},
                 )
+                if (
+                    request.session.get(DRAFT_KEY, {}).get("form", {}).get("recipient")
+                    == recipient.pk
+                ):
+                    return redirect(reverse("foodhub:distribution-create") + "?draft=1")
                 return redirect(
                     reverse("foodhub:distribution-create") + f"?recipient={recipient.pk}"
                 )
@@ -131,7 +184,11 @@ class ConsentCreateView(StaffView):
         return render(
             request,
             "foodhub/consent_form.html",
-            {"recipient": recipient, "form": form},
+            {
+                "recipient": recipient,
+                "form": form,
+                "has_draft": self._has_draft(request, recipient),
+            },
             status=status,
         )
 

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,7 +13,7 @@ from core.pdf import pdf_response
 
 from .. import forms, selectors, services
 from ..models import Site, Transfer
-from .base import StaffView, _pick_requests
+from .base import StaffView, _pick_requests, _refresh_stock_mark
 
 
 class DonationCreateView(StaffView):
@@ -104,17 +105,49 @@ class TransferCreateView(StaffView):
                     note=form.cleaned_data["note"],
                     actor=request.user,
                     idempotency_key=form.cleaned_data["idempotency_key"],
+                    stock_seen=form.cleaned_data["stock_seen"],
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("The transfer was sent. Print the pick list."))
                 return redirect("foodhub:transfer-detail", pk=transfer.pk)
+        _refresh_stock_mark(form)
         return self._render(request, form, formset, status=400)
 
     def _render(self, request, form, formset, status=200):
         return render(
             request, "foodhub/transfer_form.html", {"form": form, "formset": formset}, status=status
+        )
+
+
+class TransferListView(StaffView):
+    """Transfers in transit, received, and received with a difference, by site."""
+
+    permission_required = "foodhub.view_transfer"
+    per_page = 50
+
+    def get(self, request):
+        site = request.GET.get("site", "")
+        site_id = int(site) if site.isdigit() else None
+        state = request.GET.get("state", "")
+        state = state if state in selectors.TRANSFER_STATES else ""
+        transfers = selectors.transfer_list_filtered(request.user, site_id=site_id, state=state)
+        page = Paginator(transfers, self.per_page).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "foodhub/transfer_list.html",
+            {
+                "transfers": page,
+                "sites": selectors.site_list_for_user(request.user),
+                "site_id": site_id,
+                "state": state,
+                "states": [
+                    ("in_transit", _("in transit")),
+                    ("received", _("received")),
+                    ("difference", _("received with a difference")),
+                ],
+            },
         )
 
 

@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy
 
 from core.exports import csv_streaming_response, export_log_record
 from core.forms import add_service_errors
-from core.japanese import format_date
 from core.pdf import pdf_response
 
 from .. import forms, selectors, services
@@ -319,8 +318,4 @@ class LotRecallView(StaffView):
 
 
 def recall_title(lot) -> str:
-    return _("Recall: %(item)s %(kind)s %(date)s") % {
-        "item": lot.item,
-        "kind": lot.get_date_kind_display(),
-        "date": format_date(lot.expiry_date),
-    }
+    return _("Recall: %(item)s %(date)s") % {"item": lot.item, "date": lot.expiry_label}

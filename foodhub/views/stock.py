@@ -76,7 +76,9 @@ class DisposalCreateView(StaffView):
 
 
 class StocktakeCreateView(StaffView):
-    """Count one zone of one site: every lot in stock there, recorded figures pre-filled."""
+    """A blind count of one zone of one site, in two steps: the sheet lists every lot in stock
+    there without its book figures; once every lot is counted, the differences are shown for
+    confirmation (with a reason for each) and recorded through the ledger."""
 
     permission_required = "foodhub.add_stocktake"
 
@@ -88,23 +90,14 @@ class StocktakeCreateView(StaffView):
             pk=zone_id,
         )
 
-    def _formset(self, lots, data=None):
-        initial = [
-            {
-                "lot_id": lot.pk,
-                "recorded_kg": lot.kg,
-                "recorded_quantity": lot.quantity,
-                "counted_kg": lot.kg,
-                "counted_quantity": lot.quantity,
-            }
-            for lot in lots
-        ]
-        return forms.StockCountFormSet(data, initial=initial, prefix="count")
-
     def get(self, request, zone_id):
         zone = self._zone(request, zone_id)
         lots = selectors.lot_list_for_stocktake(zone=zone)
-        return self._render(request, zone, lots, forms.StocktakeForm(), self._formset(lots))
+        form = forms.StocktakeForm(initial={"stock_seen": services.stock_mark()})
+        formset = forms.StockCountFormSet(
+            initial=[{"lot_id": lot.pk} for lot in lots], prefix="count"
+        )
+        return self._render(request, zone, lots, form, formset)
 
     def post(self, request, zone_id):
         zone = self._zone(request, zone_id)
@@ -116,39 +109,41 @@ class StocktakeCreateView(StaffView):
         lots = selectors.lot_list_for_stocktake(
             zone=zone, pks=[int(pk) for pk in posted if str(pk).isdigit()]
         )
-        if form.is_valid() and formset.is_valid():
-            by_pk = {lot.pk: lot for lot in lots}
-            counts = [
-                services.StockCount(
-                    lot=by_pk[f.cleaned_data["lot_id"]],
-                    counted_kg=f.cleaned_data["counted_kg"],
-                    counted_quantity=f.cleaned_data["counted_quantity"],
-                    reason=f.cleaned_data["reason"],
-                    recorded_kg=f.cleaned_data["recorded_kg"],
-                    recorded_quantity=f.cleaned_data["recorded_quantity"],
-                )
-                for f in formset
-                if f.cleaned_data.get("lot_id") in by_pk
-            ]
-            try:
-                stocktake = services.stocktake_record(
-                    site=zone.site,
-                    counted_on=form.cleaned_data["counted_on"],
-                    counts=counts,
-                    note=form.cleaned_data["note"],
-                    actor=request.user,
-                    idempotency_key=form.cleaned_data["idempotency_key"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("The stocktake was recorded with %(n)s adjustments.")
-                    % {"n": stocktake.entries.count()},
-                )
-                return redirect("foodhub:stock")
-        return self._render(request, zone, lots, form, formset, status=400)
+        step = request.POST.get("step")
+        if not (form.is_valid() and formset.is_valid()) or step == "edit":
+            return self._render(request, zone, lots, form, formset, status=200 if step else 400)
+        by_pk = {lot.pk: lot for lot in lots}
+        counts = [
+            services.StockCount(
+                lot=by_pk[f.cleaned_data["lot_id"]],
+                counted_kg=f.cleaned_data["counted_kg"],
+                counted_quantity=f.cleaned_data["counted_quantity"],
+                reason=f.cleaned_data["reason"],
+            )
+            for f in formset
+            if f.cleaned_data.get("lot_id") in by_pk
+        ]
+        if step != "record":
+            return self._render_review(request, zone, form, formset, counts)
+        try:
+            stocktake = services.stocktake_record(
+                site=zone.site,
+                counted_on=form.cleaned_data["counted_on"],
+                counts=counts,
+                note=form.cleaned_data["note"],
+                actor=request.user,
+                idempotency_key=form.cleaned_data["idempotency_key"],
+                stock_seen=form.cleaned_data["stock_seen"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self._render_review(request, zone, form, formset, counts, status=400)
+        messages.success(
+            request,
+            _("The stocktake was recorded with %(n)s adjustments.")
+            % {"n": stocktake.entries.count()},
+        )
+        return redirect("foodhub:stock")
 
     def _render(self, request, zone, lots, form, formset, status=200):
         by_pk = {str(lot.pk): lot for lot in lots}
@@ -161,5 +156,25 @@ class StocktakeCreateView(StaffView):
             request,
             "foodhub/stocktake_form.html",
             {"zone": zone, "rows": rows, "form": form, "formset": formset},
+            status=status,
+        )
+
+    def _render_review(self, request, zone, form, formset, counts, status=200):
+        differences = {d.lot.pk: d for d in services.stocktake_differences(counts)}
+        rows = [
+            (differences[f.cleaned_data["lot_id"]], f)
+            for f in formset
+            if f.cleaned_data.get("lot_id") in differences
+        ]
+        return render(
+            request,
+            "foodhub/stocktake_review.html",
+            {
+                "zone": zone,
+                "rows": rows,
+                "form": form,
+                "formset": formset,
+                "differing": sum(1 for d in differences.values() if d.differs),
+            },
             status=status,
         )

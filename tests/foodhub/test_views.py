@@ -264,36 +264,84 @@ def test_hub_operators_see_only_their_own_sites(client, hub):
     )
 
 
-def _count_sheet(lot, *, recorded_kg, counted_kg, reason="", recorded_quantity=10):
+def _count_sheet(lot, *, stock_seen, counted_kg, counted_quantity=10, reason="", step="record"):
     return {
         "idempotency_key": str(uuid.uuid4()),
+        "stock_seen": str(stock_seen),
         "counted_on": NOV_20.isoformat(),
         "note": "",
+        "step": step,
         "count-TOTAL_FORMS": "1",
         "count-INITIAL_FORMS": "1",
         "count-MIN_NUM_FORMS": "0",
         "count-MAX_NUM_FORMS": "1000",
         "count-0-lot_id": lot.pk,
-        "count-0-recorded_kg": recorded_kg,
-        "count-0-recorded_quantity": str(recorded_quantity),
         "count-0-counted_kg": counted_kg,
-        "count-0-counted_quantity": str(recorded_quantity),
+        "count-0-counted_quantity": str(counted_quantity),
         "count-0-reason": reason,
     }
+
+
+def _sheet_mark(client, url) -> int:
+    """Open the count sheet and read the stock mark it carries."""
+    page = client.get(url).content.decode()
+    return int(page.split('name="stock_seen" value="')[1].split('"')[0])
+
+
+def test_the_count_sheet_is_blind_and_the_difference_is_shown_after_entry(client, staff, hub):
+    lot = receive(
+        hub,
+        ItemFactory(name="米"),
+        Decimal("12.34"),
+        actor=staff,
+        quantity=7,
+        expiry=datetime.date(2027, 1, 1),
+    )
+    url = reverse("foodhub:stocktake-create", args=[lot.zone_id])
+    sheet = client.get(url).content.decode()
+    assert "米" in sheet and f"#{lot.pk}" in sheet
+    assert "12.34" not in sheet and 'value="7"' not in sheet  # no book figures, not even hidden
+    mark = _sheet_mark(client, url)
+
+    review = client.post(
+        url, _count_sheet(lot, stock_seen=mark, counted_kg="12", counted_quantity=7, step="review")
+    )
+
+    page = review.content.decode()
+    assert review.status_code == 200
+    assert "12.34" in page and "-0.34" in page and "差があります" in page
+    assert not LedgerEntry.objects.filter(kind="adjustment").exists()  # nothing recorded yet
+    back = client.post(url, _count_sheet(lot, stock_seen=mark, counted_kg="12", step="edit"))
+    assert "12.34" not in back.content.decode() and 'value="12"' in back.content.decode()
 
 
 def test_a_stocktake_page_records_adjustments(client, staff, hub):
     lot = receive(hub, ItemFactory(), 10, actor=staff, expiry=datetime.date(2027, 1, 1))
     url = reverse("foodhub:stocktake-create", args=[lot.zone_id])
-    assert client.get(url).status_code == 200
+    mark = _sheet_mark(client, url)
 
     response = client.post(
-        url, _count_sheet(lot, recorded_kg="10", counted_kg="9", reason="計量誤差")
+        url, _count_sheet(lot, stock_seen=mark, counted_kg="9", reason="計量誤差")
     )
 
     assert response.status_code == 302
     lot.refresh_from_db()
     assert lot.kg == 9
+    entry = LedgerEntry.objects.get(kind="adjustment")
+    assert (entry.kg_delta, entry.reason) == (Decimal(-1), "計量誤差")
+
+
+def test_a_count_with_a_difference_but_no_reason_is_refused_on_the_review(client, staff, hub):
+    lot = receive(hub, ItemFactory(), 10, actor=staff, expiry=datetime.date(2027, 1, 1))
+    url = reverse("foodhub:stocktake-create", args=[lot.zone_id])
+    mark = _sheet_mark(client, url)
+
+    refused = client.post(url, _count_sheet(lot, stock_seen=mark, counted_kg="9"))
+
+    assert refused.status_code == 400
+    assert "理由" in refused.content.decode() and "10.00" in refused.content.decode()
+    lot.refresh_from_db()
+    assert lot.kg == 10
 
 
 def test_a_disposal_page_records_the_disposal(client, staff, hub):
@@ -351,7 +399,7 @@ def test_a_count_sheet_opened_before_a_distribution_does_not_undo_it(client, sta
     rice = ItemFactory(name="米")
     lot = receive(hub, rice, 10, actor=staff, expiry=datetime.date(2027, 1, 1))
     url = reverse("foodhub:stocktake-create", args=[lot.zone_id])
-    assert 'name="count-0-recorded_kg" value="10.00"' in client.get(url).content.decode()
+    mark = _sheet_mark(client, url)
     services.distribution_create(
         site=hub,
         recipient=consented(RecipientFactory(site=hub), actor=staff),
@@ -360,7 +408,7 @@ def test_a_count_sheet_opened_before_a_distribution_does_not_undo_it(client, sta
         requests=[services.PickRequest(rice, Decimal(4))],
     )
 
-    stale = client.post(url, _count_sheet(lot, recorded_kg="10", counted_kg="9", reason="計量"))
+    stale = client.post(url, _count_sheet(lot, stock_seen=mark, counted_kg="9", reason="計量"))
 
     assert stale.status_code == 400
     assert "棚卸表を開いた後に在庫が動きました" in stale.content.decode()
@@ -368,7 +416,13 @@ def test_a_count_sheet_opened_before_a_distribution_does_not_undo_it(client, sta
     assert lot.kg == Decimal(6)
     fresh = client.post(
         url,
-        _count_sheet(lot, recorded_kg="6", recorded_quantity=6, counted_kg="5.5", reason="計量"),
+        _count_sheet(
+            lot,
+            stock_seen=_sheet_mark(client, url),
+            counted_kg="5.5",
+            counted_quantity=6,
+            reason="計量",
+        ),
     )
     assert fresh.status_code == 302
     lot.refresh_from_db()
@@ -379,13 +433,10 @@ def test_the_count_sheet_survives_a_lot_arriving_in_the_zone_meanwhile(client, s
     rice = ItemFactory(name="米")
     lot = receive(hub, rice, 10, actor=staff, expiry=datetime.date(2027, 1, 1))
     url = reverse("foodhub:stocktake-create", args=[lot.zone_id])
-    client.get(url)
+    mark = _sheet_mark(client, url)
     receive(hub, ItemFactory(name="缶詰"), 3, actor=staff, expiry=datetime.date(2027, 2, 1))
 
-    refused = client.post(url, _count_sheet(lot, recorded_kg="10", counted_kg="9"))  # no reason
-    assert refused.status_code == 400
-    assert "理由" in refused.content.decode()
-    done = client.post(url, _count_sheet(lot, recorded_kg="10", counted_kg="9", reason="計量"))
+    done = client.post(url, _count_sheet(lot, stock_seen=mark, counted_kg="9", reason="計量"))
 
     assert done.status_code == 302
     assert LedgerEntry.objects.filter(kind="adjustment").count() == 1
