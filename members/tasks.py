@@ -5,7 +5,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from . import services
-from .models import Application, OrganisationContact
+from .models import Application, Meeting, OrganisationContact
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
@@ -45,3 +45,10 @@ def contact_invite_mail_task(contact_id: int) -> bool:
     """A new contact person's invitation (link to set a password)."""
     contact = OrganisationContact.objects.select_related("organisation", "user").get(pk=contact_id)
     return services.contact_invite_send(contact=contact)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def meeting_notice_mail_task(meeting_id: int, period: str) -> int:
+    """The meeting's notice to every steering member (規約第12条3), queued when it is sent."""
+    meeting = Meeting.objects.get(pk=meeting_id)
+    return services.meeting_notice_mails_send(meeting=meeting, period=period)

@@ -1,12 +1,13 @@
 """The platform meeting: rule versions, meetings, agenda items, attendance and votes."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -14,8 +15,9 @@ from core.admin_base import DomainModelAdmin, ServiceModelAdmin, report_refusal
 from core.pdf import pdf_response
 
 from .. import selectors, services
-from ..models import AgendaItem, Attendance, Meeting, RuleSet, Vote
+from ..models import AgendaItem, Meeting, RuleSet, Vote
 from ._common import _formset_handled
+from .meeting_grid import item_effects, meeting_grid_view
 
 # --- Rule sets -----------------------------------------------------------------------------
 
@@ -65,8 +67,45 @@ class RuleSetAdmin(DomainModelAdmin):
 # --- Platform meeting ----------------------------------------------------------------------
 
 
+class AgendaItemInlineForm(forms.ModelForm):
+    """Refuses in Japanese, beside the field, what the database constraints would otherwise
+    refuse with their names."""
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind in AgendaItem.MEMBERSHIP_KINDS and not cleaned.get("subject"):
+            self.add_error("subject", _("Name the organisation this item is about."))
+        if kind == AgendaItem.Kind.EXPEL and not cleaned.get("expulsion_ground"):
+            self.add_error("expulsion_ground", _("State the ground for expulsion (規約第6条)."))
+        return cleaned
+
+
+class AgendaItemFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        existing = self.instance.items.all() if self.instance.pk else []
+        seen = {(item.kind, item.subject_id, item.title.strip()) for item in existing}
+        for form in self.forms:
+            if form.instance.pk or not form.has_changed() or not hasattr(form, "cleaned_data"):
+                continue
+            data = form.cleaned_data
+            if not data.get("title", "").strip():
+                continue  # "required" is already shown beside the title
+            subject = data.get("subject")
+            key = (data.get("kind"), subject.pk if subject else None, data["title"].strip())
+            if key in seen:
+                form.add_error(
+                    "title",
+                    _("This agenda item is already on the meeting; enter it once."),
+                )
+            seen.add(key)
+
+
 class AgendaItemInline(admin.TabularInline):
     model = AgendaItem
+    form = AgendaItemInlineForm
+    formset = AgendaItemFormSet
     extra = 1
     fields = (
         "number",
@@ -103,21 +142,6 @@ class AgendaItemInline(admin.TabularInline):
         )
 
 
-class AttendanceInline(admin.TabularInline):
-    model = Attendance
-    extra = 0
-    fields = ("organisation", "mode", "proxy_holder")
-    readonly_fields = ("organisation",)
-    autocomplete_fields = ("proxy_holder",)
-    can_delete = False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("organisation", "proxy_holder")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
@@ -128,7 +152,6 @@ class MeetingForm(forms.ModelForm):
             "place",
             "reply_by",
             "reminder_days",
-            "chair",
             "guests",
             "minutes_note",
         )
@@ -146,8 +169,15 @@ class MeetingAdmin(ServiceModelAdmin):
     list_select_related = ("rule_set", "chair")
     list_filter = ("kind", "held_on")
     search_fields = ("title",)
-    readonly_fields = ("rule_set", "notice_sent_at", "created_at", "quorum_text", "minutes_link")
-    autocomplete_fields = ("chair",)
+    readonly_fields = (
+        "rule_set",
+        "notice_sent_at",
+        "created_at",
+        "chair",
+        "quorum_text",
+        "grid_link",
+        "minutes_link",
+    )
     fields = (
         "kind",
         "title",
@@ -160,23 +190,34 @@ class MeetingAdmin(ServiceModelAdmin):
         "chair",
         "guests",
         "quorum_text",
+        "grid_link",
         "minutes_note",
         "minutes_link",
         "created_at",
     )
-    inlines = [AgendaItemInline, AttendanceInline]
+    # Attendance, proxies, the chair and votes are entered on the meeting's grid (grid_link).
+    inlines = [AgendaItemInline]
     actions = ["send_notice"]
-
-    def get_inlines(self, request, obj):
-        # A written resolution (規約第12条5) has agreements, not attendance.
-        if obj is not None and obj.kind == Meeting.Kind.WRITTEN:
-            return [AgendaItemInline]
-        return self.inlines
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None:
             return (*self.readonly_fields, "kind", "held_on")
-        return (*self.readonly_fields, "chair")
+        return self.readonly_fields
+
+    @admin.display(description=gettext_lazy("attendance and votes"))
+    def grid_link(self, obj):
+        if obj.pk is None or obj.notice_sent_at is None:
+            return _("After the notice is sent (it fixes the roster).")
+        label = (
+            _("Enter agreements on one grid")
+            if obj.kind == Meeting.Kind.WRITTEN
+            else _("Enter attendance, proxies, the chair and votes on one grid")
+        )
+        return format_html(
+            '<a href="{}" class="button">{}</a>',
+            reverse("admin:members_meeting_grid", args=[obj.pk]),
+            label,
+        )
 
     @admin.display(description=gettext_lazy("quorum"))
     def quorum_text(self, obj):
@@ -204,16 +245,7 @@ class MeetingAdmin(ServiceModelAdmin):
             obj.rule_set = created.rule_set
             obj.created_at = created.created_at
             return
-        chair_changed = "chair" in form.changed_data
         services.meeting_update(meeting=obj, actor=request.user, **details)
-        if chair_changed:
-            # The chair is a decision of its own (規約第10条2): refused, the rest stays saved.
-            try:
-                services.meeting_choose_chair(
-                    meeting=obj, organisation=obj.chair, actor=request.user
-                )
-            except ValidationError as exc:
-                report_refusal(self, request, exc)
 
     def save_formset(self, request, form, formset, change):
         _formset_handled(formset)
@@ -234,14 +266,6 @@ class MeetingAdmin(ServiceModelAdmin):
                         consent_received_on=data.get("consent_received_on"),
                         actor=request.user,
                     )
-                elif formset.model is Attendance:
-                    services.attendance_record(
-                        meeting=meeting,
-                        organisation=inline_form.instance.organisation,
-                        mode=data["mode"],
-                        proxy_holder=data.get("proxy_holder"),
-                        actor=request.user,
-                    )
             except ValidationError as exc:
                 report_refusal(self, request, exc)
 
@@ -251,9 +275,11 @@ class MeetingAdmin(ServiceModelAdmin):
     def send_notice(self, request, queryset):
         for meeting in queryset.order_by("pk"):
             try:
-                sent = services.meeting_send_notice(meeting=meeting, actor=request.user)
+                result = services.meeting_send_notice(meeting=meeting, actor=request.user)
                 self.message_user(
-                    request, _("%(meeting)s: %(n)s notices sent.") % {"meeting": meeting, "n": sent}
+                    request,
+                    _("%(meeting)s: %(result)s") % {"meeting": meeting, "result": result.text},
+                    messages.SUCCESS if result.queued else messages.WARNING,
                 )
             except ValidationError as exc:
                 report_refusal(self, request, exc)
@@ -261,12 +287,20 @@ class MeetingAdmin(ServiceModelAdmin):
     def get_urls(self):
         return [
             path(
+                "<int:pk>/grid/",
+                self.admin_site.admin_view(self.grid_view),
+                name="members_meeting_grid",
+            ),
+            path(
                 "<int:pk>/minutes.pdf",
                 self.admin_site.admin_view(self.minutes_pdf),
                 name="members_meeting_minutes",
             ),
             *super().get_urls(),
         ]
+
+    def grid_view(self, request, pk):
+        return meeting_grid_view(self, request, pk)
 
     def minutes_pdf(self, request, pk):
         if not self.has_view_permission(request):
@@ -285,14 +319,22 @@ class MeetingAdmin(ServiceModelAdmin):
 
 
 class VoteInline(admin.TabularInline):
+    """Shown here; entered on the meeting's grid with the attendance."""
+
     model = Vote
     extra = 0
     fields = ("organisation", "choice")
-    autocomplete_fields = ("organisation",)
+    readonly_fields = fields
     can_delete = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("organisation")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(AgendaItem)
@@ -315,6 +357,7 @@ class AgendaItemAdmin(ServiceModelAdmin):
         "quorum_text",
         "tally_text",
         "effect",
+        "grid_link",
     )
     fields = ("title", "description", "consent_received_on", *readonly_fields)
     inlines = [VoteInline]
@@ -338,15 +381,22 @@ class AgendaItemAdmin(ServiceModelAdmin):
             return "—"
         return services.item_tally(obj, services.meeting_quorum(obj.meeting)).text
 
-    @admin.display(description=gettext_lazy("effect"))
+    @admin.display(description=gettext_lazy("effect of the resolution"))
     def effect(self, obj):
-        rows = [str(m) for m in obj.ended_memberships.all()] + [
-            str(m) for m in obj.started_memberships.all()
-        ]
-        rule_set = RuleSet.objects.filter(adopted_by_item=obj).first()
-        if rule_set:
-            rows.append(str(rule_set))
-        return ", ".join(rows) or "—"
+        effects = item_effects(obj)
+        if not effects:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"), '<a href="{}">{}</a>', ((url, text) for text, url in effects)
+        )
+
+    @admin.display(description=gettext_lazy("attendance and votes"))
+    def grid_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("admin:members_meeting_grid", args=[obj.meeting_id]),
+            _("Enter votes on the meeting's grid"),
+        )
 
     def service_save(self, request, obj, form, change):
         services.agenda_item_update(
@@ -356,22 +406,6 @@ class AgendaItemAdmin(ServiceModelAdmin):
             consent_received_on=obj.consent_received_on,
             actor=request.user,
         )
-
-    def save_formset(self, request, form, formset, change):
-        _formset_handled(formset)
-        for inline_form in formset.forms:
-            if not inline_form.has_changed():
-                continue
-            data = inline_form.cleaned_data
-            try:
-                services.vote_record(
-                    item=form.instance,
-                    organisation=data["organisation"],
-                    choice=data["choice"],
-                    actor=request.user,
-                )
-            except ValidationError as exc:
-                report_refusal(self, request, exc)
 
     def response_change(self, request, obj):
         if "_decide" in request.POST:

@@ -26,14 +26,17 @@ from .applications import (
     application_submit,
 )
 from .decisions import item_decide, rule_set_adopt
+from .grid import GridEntry, meeting_grid_record
 from .meetings import (
     MEETING_EDITABLE_FIELDS,
     RULE_VALUE_FIELDS,
+    NoticeQueued,
     agenda_item_add,
     agenda_item_update,
     attendance_record,
     meeting_choose_chair,
     meeting_create,
+    meeting_notice_mails_send,
     meeting_send_notice,
     meeting_update,
     vote_record,
@@ -69,6 +72,8 @@ __all__ = [
     "MEETING_EDITABLE_FIELDS",
     "ORGANISATION_FIELDS",
     "RULE_VALUE_FIELDS",
+    "GridEntry",
+    "NoticeQueued",
     "Quorum",
     "Tally",
     "agenda_item_add",
@@ -89,6 +94,8 @@ __all__ = [
     "item_voters",
     "meeting_choose_chair",
     "meeting_create",
+    "meeting_grid_record",
+    "meeting_notice_mails_send",
     "meeting_quorum",
     "meeting_send_notice",
     "meeting_update",

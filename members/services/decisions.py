@@ -185,7 +185,7 @@ def item_decide(*, item, actor) -> AgendaItem:
             raise ValidationError(_("Nobody present is entitled to vote on this item."))
         item.outcome = AgendaItem.Outcome.PASSED if tally.passed else AgendaItem.Outcome.REJECTED
         item.explanation = (
-            tally.text if meeting.kind == Meeting.Kind.WRITTEN else f"{quorum.text}; {tally.text}"
+            tally.text if meeting.kind == Meeting.Kind.WRITTEN else f"{quorum.text}{tally.text}"
         )
         item.decided_at = timezone.now()
         audit(item, f"members.agendaitem.{item.outcome}", actor).save()

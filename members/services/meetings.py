@@ -2,8 +2,10 @@
 and votes. Deciding an item is in `decisions.py`; counting quorum and votes in `quorum.py`."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from core.audit import audit
 from core.japanese import format_date
+from core.models import Notification
 from core.notifications import notify
 from core.periods import period_passed_from
 
@@ -208,12 +211,46 @@ def agenda_item_add(
         )
 
 
-def meeting_send_notice(*, meeting, actor) -> int:
-    """Fix the roster (the 幹事団体 now), mark the items notified and e-mail every 幹事団体.
+MEETING_NOTICE = "members.meeting_notice"
+
+
+@dataclass
+class NoticeQueued:
+    """What sending the notice did: how many e-mails were queued, and why the others were not."""
+
+    queued: int
+    already_sent: int
+    without_email: list[str]
+
+    @property
+    def text(self) -> str:
+        """E.g. 「0 件の通知を送信待ちにしました（3 件は送信済み、連絡先メールのない団体 1 件：…）。」"""
+        head = _("%(n)s notices queued for sending") % {"n": self.queued}
+        reasons = []
+        if self.already_sent:
+            reasons.append(_("%(n)s already sent earlier") % {"n": self.already_sent})
+        if self.without_email:
+            reasons.append(
+                _("%(n)s without a contact e-mail: %(names)s")
+                % {"n": len(self.without_email), "names": "、".join(self.without_email)}
+            )
+        return f"{head}（{'、'.join(reasons)}）。" if reasons else f"{head}。"
+
+
+def _notice_period(meeting) -> str:
+    # Sending again after items were added notifies the new items; the same set is sent once.
+    return f"items-{meeting.items.count()}"
+
+
+def meeting_send_notice(*, meeting, actor) -> NoticeQueued:
+    """Fix the roster (the 幹事団体 now), mark the items notified and queue an e-mail to every
+    幹事団体 (after commit, `tasks.meeting_notice_mail_task`).
 
     Items added later can be notified by sending again; proxies and e-mail votes cover only
-    notified items (規約第12条3). Returns how many e-mails were sent now.
+    notified items (規約第12条3). Says how many e-mails were queued and why the others were not.
     """
+    from ..tasks import meeting_notice_mail_task
+
     with transaction.atomic():
         meeting = Meeting.objects.select_for_update(no_key=True).get(pk=meeting.pk)
         if not meeting.items.exists():
@@ -233,16 +270,37 @@ def meeting_send_notice(*, meeting, actor) -> int:
         now = timezone.now()
         meeting.items.filter(notified_at__isnull=True).update(notified_at=now)
         meeting.notice_sent_at = now
-        meeting.save(update_fields=["notice_sent_at"])
-        items = list(meeting.items.order_by("number"))
+        audit(meeting, "members.meeting.notice_sent", actor).save(update_fields=["notice_sent_at"])
         roster = list(Organisation.objects.filter(attendances__meeting=meeting).order_by("pk"))
+        period = _notice_period(meeting)
+        sent_to = set(
+            Notification.objects.filter(
+                purpose=MEETING_NOTICE,
+                content_type=ContentType.objects.get_for_model(Meeting),
+                object_id=str(meeting.pk),
+                period=period,
+                status=Notification.Status.SENT,
+            ).values_list("recipient", flat=True)
+        )
+        without_email = [o.name for o in roster if not o.email]
+        already_sent = sum(1 for o in roster if o.email and o.email in sent_to)
+        queued = sum(1 for o in roster if o.email and o.email not in sent_to)
+        if queued:
+            meeting_notice_mail_task.delay_on_commit(meeting.pk, period)
+    return NoticeQueued(queued=queued, already_sent=already_sent, without_email=without_email)
+
+
+def meeting_notice_mails_send(*, meeting, period: str) -> int:
+    """E-mail the notice to each 幹事団体 on the roster with a contact e-mail, once per
+    (meeting, set of items, address). Returns how many were sent now."""
+    items = list(meeting.items.order_by("number"))
+    roster = Organisation.objects.filter(attendances__meeting=meeting).order_by("pk")
     sent = 0
-    period = f"items-{len(items)}"
     for organisation in roster:
         if not organisation.email:
             continue
         sent += notify(
-            purpose="members.meeting_notice",
+            purpose=MEETING_NOTICE,
             target=meeting,
             period=period,
             recipient=organisation.email,

@@ -26,17 +26,30 @@ class Quorum:
 
     @property
     def text(self) -> str:
-        return _(
-            "Present %(present)s/%(roster)s (including %(proxies)s proxies and %(emails)s "
-            "e-mail votes), quorum %(needed)s — %(result)s"
-        ) % {
+        """E.g. 「出席 9/12（委任 2・メール 1 を含む）で定足数 8 を満たし成立。」"""
+        values = {
             "present": self.present,
             "roster": self.roster,
             "proxies": self.proxies,
             "emails": self.emails,
             "needed": self.needed,
-            "result": _("quorate") if self.met else _("not quorate"),
         }
+        if self.met:
+            return (
+                _(
+                    "Present %(present)s/%(roster)s (including %(proxies)s proxies and "
+                    "%(emails)s e-mail votes): the quorum of %(needed)s is met, the meeting is "
+                    "valid."
+                )
+                % values
+            )
+        return (
+            _(
+                "Present %(present)s/%(roster)s (including %(proxies)s proxies and %(emails)s "
+                "e-mail votes): short of the quorum of %(needed)s, the meeting is not valid."
+            )
+            % values
+        )
 
 
 def meeting_quorum(meeting: Meeting) -> Quorum:
@@ -81,22 +94,54 @@ class Tally:
     needed: int
     passed: bool
     written: bool = False
+    no: int = 0
+    abstain: int = 0
+    numerator: int = 2
+    denominator: int = 3
 
     @property
     def text(self) -> str:
-        result = _("passed") if self.passed else _("voted down")
-        if self.written:
-            return _("Agreed %(yes)s/%(eligible)s (needed %(needed)s) — %(result)s") % {
-                "yes": self.yes,
-                "eligible": self.eligible,
-                "needed": self.needed,
-                "result": result,
-            }
-        return _("For %(yes)s/%(eligible)s — %(result)s") % {
+        """E.g. 「賛成 9・反対 1・棄権 0（出席 10 の 2/3 = 7 以上）で可決。」: the counts, the
+        threshold and how it was computed, and the result."""
+        values = {
             "yes": self.yes,
+            "no": self.no,
+            "abstain": self.abstain,
             "eligible": self.eligible,
-            "result": result,
+            "fraction": f"{self.numerator}/{self.denominator}",
+            "needed": self.needed,
         }
+        if self.written:
+            if self.passed:
+                return (
+                    _(
+                        "Agreed %(yes)s (%(fraction)s of all %(eligible)s steering members = "
+                        "%(needed)s or more): passed."
+                    )
+                    % values
+                )
+            return (
+                _(
+                    "Agreed %(yes)s (%(fraction)s of all %(eligible)s steering members = "
+                    "%(needed)s needed): not passed."
+                )
+                % values
+            )
+        if self.passed:
+            return (
+                _(
+                    "For %(yes)s, against %(no)s, abstaining %(abstain)s (%(fraction)s of the "
+                    "%(eligible)s voting = %(needed)s or more): passed."
+                )
+                % values
+            )
+        return (
+            _(
+                "For %(yes)s, against %(no)s, abstaining %(abstain)s (%(fraction)s of the "
+                "%(eligible)s voting = %(needed)s needed): voted down."
+            )
+            % values
+        )
 
 
 def item_voters(item: AgendaItem, quorum: Quorum) -> set:
@@ -125,6 +170,10 @@ def item_tally(item: AgendaItem, quorum: Quorum) -> Tally:
         return Tally(
             eligible=total,
             yes=yes,
+            no=sum(1 for org in voters if votes.get(org) == Vote.Choice.AGAINST),
+            abstain=sum(1 for org in voters if votes.get(org) == Vote.Choice.ABSTAIN),
+            numerator=rules.written_numerator,
+            denominator=rules.written_denominator,
             needed=minimum_needed(total, rules.written_numerator, rules.written_denominator),
             passed=total > 0
             and at_least_fraction(yes, total, rules.written_numerator, rules.written_denominator),
@@ -136,6 +185,10 @@ def item_tally(item: AgendaItem, quorum: Quorum) -> Tally:
     return Tally(
         eligible=eligible,
         yes=yes,
+        no=sum(1 for org in voters if votes.get(org) == Vote.Choice.AGAINST),
+        abstain=sum(1 for org in voters if votes.get(org) == Vote.Choice.ABSTAIN),
+        numerator=rules.resolution_numerator,
+        denominator=rules.resolution_denominator,
         needed=minimum_needed(eligible, rules.resolution_numerator, rules.resolution_denominator),
         passed=eligible > 0
         and at_least_fraction(

@@ -64,16 +64,26 @@ def _adopt_rules(staff, orgs, *, held_on, proposed):
     return item.adopted_rule_set
 
 
-def test_notice_fixes_the_roster_and_mails_every_steering_member(staff, mailoutbox):
+def test_notice_fixes_the_roster_and_mails_every_steering_member(
+    staff, mailoutbox, django_capture_on_commit_callbacks
+):
     orgs = _steering(3)
+    silent = SteeringMembershipFactory(organisation__email="").organisation
     MembershipFactory()  # a general member is not on the roster
     meeting = _meeting(staff)
 
-    sent = services.meeting_send_notice(meeting=meeting, actor=staff)
-    again = services.meeting_send_notice(meeting=meeting, actor=staff)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        sent = services.meeting_send_notice(meeting=meeting, actor=staff)
+    assert len(queued) == 1  # the e-mails go out from a task, after commit
+    with django_capture_on_commit_callbacks(execute=True) as queued_again:
+        again = services.meeting_send_notice(meeting=meeting, actor=staff)
 
-    assert sent == 3 and again == 0
-    assert {a.organisation for a in meeting.attendances.all()} == set(orgs)
+    assert (sent.queued, sent.already_sent, sent.without_email) == (3, 0, [silent.name])
+    assert (again.queued, again.already_sent) == (0, 3) and queued_again == []
+    assert again.text == (
+        f"0 件の通知を送信待ちにしました（3 件は送信済み、連絡先メールのない団体 1 件：{silent.name}）。"
+    )
+    assert {a.organisation for a in meeting.attendances.all()} == {*orgs, silent}
     assert sorted(m.to[0] for m in mailoutbox) == sorted(o.email for o in orgs)
     assert "活動計画" in mailoutbox[0].body
     assert meeting.items.get().notified_at is not None
@@ -97,7 +107,10 @@ def test_the_example_count_explains_quorum_and_outcome(staff):
     item = services.item_decide(item=item, actor=staff)
 
     assert item.outcome == AgendaItem.Outcome.PASSED
-    assert item.explanation == ("出席 9/12（委任2・メール1を含む）定足数8 — 成立; 賛成 6/8 — 可決")
+    assert item.explanation == (
+        "出席 9/12（委任 2・メール 1 を含む）で定足数 8 を満たし成立。"
+        "賛成 6・反対 2・棄権 0（出席 8 の 2/3 = 6 以上）で可決。"
+    )
 
 
 @pytest.mark.parametrize("roster", [3, 6, 12, 15])
@@ -177,7 +190,7 @@ def test_proxies_and_email_votes_cover_only_items_notified_in_advance(staff):
         services.vote_record(item=late, organisation=orgs[2], choice=Vote.Choice.FOR, actor=staff)
     _vote(late, orgs[:2], Vote.Choice.FOR, staff)
     late = services.item_decide(item=late, actor=staff)
-    assert late.explanation.endswith("賛成 2/2 — 可決")
+    assert late.explanation.endswith("賛成 2・反対 0・棄権 0（出席 2 の 2/3 = 2 以上）で可決。")
 
 
 def test_the_chair_does_not_vote(staff):
@@ -242,7 +255,7 @@ def test_a_steering_member_about_to_leave_cannot_vote_on_its_own_item(staff):
 
     item = services.item_decide(item=item, actor=staff)
 
-    assert item.explanation.endswith("賛成 2/3 — 可決")
+    assert item.explanation.endswith("賛成 2・反対 0・棄権 0（出席 3 の 2/3 = 2 以上）で可決。")
     membership = Membership.objects.get(organisation=orgs[3])
     assert membership.end_reason == Membership.EndReason.STEERING_LEFT
     assert membership.ended_by_item == item
@@ -296,7 +309,7 @@ def test_a_rejected_item_has_no_effect(staff):
     item = services.item_decide(item=item, actor=staff)
 
     assert item.outcome == AgendaItem.Outcome.REJECTED
-    assert item.explanation.endswith("賛成 1/3 — 否決")
+    assert item.explanation.endswith("賛成 1・反対 0・棄権 0（出席 3 の 2/3 = 2 が必要）で否決。")
     assert Membership.objects.active().filter(pk=general.pk).exists()
 
 
@@ -339,7 +352,7 @@ def test_written_resolution_is_deemed_passed_at_two_thirds_of_all_steering_membe
         item = services.item_decide(item=item, actor=staff)
 
         assert item.outcome == expected
-        assert item.explanation.startswith(f"書面同意 {agreeing}/12（必要数8）")
+        assert item.explanation.startswith(f"書面同意 {agreeing}（幹事団体 12 の 2/3 = 8 ")
 
 
 def test_an_item_is_decided_once(staff):
@@ -460,7 +473,7 @@ def test_the_chair_is_left_out_of_the_count_of_those_entitled_to_vote(staff):
     item = services.item_decide(item=item, actor=staff)
 
     assert item.outcome == AgendaItem.Outcome.PASSED
-    assert item.explanation.endswith("賛成 2/3 — 可決")
+    assert item.explanation.endswith("賛成 2・反対 0・棄権 0（出席 3 の 2/3 = 2 以上）で可決。")
 
 
 def test_a_meeting_item_cannot_be_decided_before_the_meeting_date(staff):
