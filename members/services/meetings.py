@@ -224,7 +224,8 @@ class NoticeQueued:
 
     @property
     def text(self) -> str:
-        """E.g. 「0 件の通知を送信待ちにしました（3 件は送信済み、連絡先メールのない団体 1 件：…）。」"""
+        """E.g. 「0 件の通知を送信待ちにしました（3 件は送信済み、連絡先メールのない団体 1 件：
+        …）。」"""
         head = _("%(n)s notices queued for sending") % {"n": self.queued}
         reasons = []
         if self.already_sent:

@@ -15,7 +15,6 @@ from members.models import (
     Membership,
     Organisation,
     Prospect,
-    Vote,
 )
 from members.resources import MembershipExportResource, RegisterImportResource
 from tests.conftest import assert_constant_queries, pdf_text, response_bytes

@@ -81,7 +81,8 @@ def test_notice_fixes_the_roster_and_mails_every_steering_member(
     assert (sent.queued, sent.already_sent, sent.without_email) == (3, 0, [silent.name])
     assert (again.queued, again.already_sent) == (0, 3) and queued_again == []
     assert again.text == (
-        f"0 件の通知を送信待ちにしました（3 件は送信済み、連絡先メールのない団体 1 件：{silent.name}）。"
+        "0 件の通知を送信待ちにしました"
+        f"（3 件は送信済み、連絡先メールのない団体 1 件：{silent.name}）。"
     )
     assert {a.organisation for a in meeting.attendances.all()} == {*orgs, silent}
     assert sorted(m.to[0] for m in mailoutbox) == sorted(o.email for o in orgs)
