@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from import_export import fields
 
 from core.exports import SafeModelResource
-from core.imports import Column, choice_from_label, folded_key
+from core.imports import ChoiceMatcher, Column, folded_key
 from core.japanese import parse_date
 from core.models import Municipality
 
@@ -171,6 +171,8 @@ class RegisterImportResource(SafeModelResource):
     def before_import(self, dataset, **kwargs):
         self._actor = kwargs.get("user")
         self._seen = set()
+        self._type_of = ChoiceMatcher(_TYPES, _TYPE_SYNONYMS)
+        self._tier_of = ChoiceMatcher(_TIERS, _TIER_SYNONYMS)
         self._municipalities = {}
         for municipality in Municipality.objects.all():
             self._municipalities[folded_key(municipality.name)] = municipality
@@ -237,7 +239,7 @@ class RegisterImportResource(SafeModelResource):
         type_label = row.get("種別") or ""
         if folded_key(type_label) == "個人":
             return {"organisation_type": [_("Individuals cannot be members.")]}
-        value = choice_from_label(type_label, _TYPES, _TYPE_SYNONYMS)
+        value = self._type_of(type_label)
         if value is None:
             return {
                 "organisation_type": [
@@ -248,7 +250,7 @@ class RegisterImportResource(SafeModelResource):
         return {}
 
     def _check_tier(self, instance, row) -> dict:
-        instance.import_tier = choice_from_label(row.get("区分"), _TIERS, _TIER_SYNONYMS)
+        instance.import_tier = self._tier_of(row.get("区分"))
         if instance.import_tier is None:
             return {"tier": [_("The tier must be 幹事団体 or 一般団体.")]}
         return {}

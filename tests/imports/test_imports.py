@@ -20,6 +20,7 @@ from core.imports import (
     bound_every_admin_import,
     choice_from_label,
     columns_of,
+    read_choices_by_label,
 )
 from core.models import ImportJob
 from members.demo import FOUNDING_STEERING
@@ -292,6 +293,25 @@ def test_choice_labels_accept_the_obvious_synonyms():
     assert choice_from_label("ｎｐｏ法人", types) == "npo"
     assert choice_from_label("社会福祉", types) is None  # 社会福祉法人 or 社会福祉協議会
     assert choice_from_label("", types) is None
+
+
+def test_a_choice_column_of_any_import_reads_the_japanese_label():
+    from core.exports import SafeModelResource
+
+    class PlainResource(SafeModelResource):
+        class Meta:
+            model = Organisation
+            fields = ("name", "organisation_type")
+
+    resource = PlainResource()
+    read_choices_by_label(resource)
+    widget = resource.fields["organisation_type"].widget
+
+    assert widget.clean("その他") == "other" and widget.clean("ＮＰＯ法人") == "npo"
+    with pytest.raises(ValueError, match="その他の団体"):
+        widget.clean("宇宙人")
+    types = next(c for c in columns_of(PlainResource) if c.heading == "organisation_type")
+    assert "その他の団体" in types.choices
 
 
 def test_every_admin_import_gets_the_japanese_import_page_even_if_declared_plainly():
