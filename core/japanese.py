@@ -31,6 +31,13 @@ def format_wareki(value: datetime.date) -> str:
     raise ValueError(f"No Japanese era is defined for {value.isoformat()}.")
 
 
+def format_wareki_fiscal_year(year: int) -> str:
+    """令和8年度 for fiscal year 2026 (April 2026 – March 2027): named by the era in force from
+    May, so fiscal year 2019 is 令和元年度."""
+    text = format_wareki(datetime.date(year, 5, 1))
+    return text[: text.index("年")] + "年度"
+
+
 def fold(text: str) -> str:
     """Normalise text for search: full/half width (NFKC), katakana→hiragana, case.
 

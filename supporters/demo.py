@@ -13,6 +13,7 @@ from django.utils import timezone
 from core.models import Municipality
 
 from .models import SchoolDistrict, Supporter, TrainingSession, TsunagariMeeting
+from .services.rollups import rollup_key, rollup_move
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 TOTTORI_DISTRICTS = 17
@@ -65,7 +66,7 @@ SAMPLE_SUPPORTERS = [
 
 def load(municipalities: dict[str, Municipality]) -> None:
     for name, kana, town in SAMPLE_SUPPORTERS:
-        Supporter.objects.get_or_create(
+        supporter, created = Supporter.objects.get_or_create(
             full_name=name,
             defaults={
                 "full_name_kana": kana,
@@ -73,6 +74,8 @@ def load(municipalities: dict[str, Municipality]) -> None:
                 "registered_on": datetime.date(2025, 10, 1),
             },
         )
+        if created:
+            rollup_move(None, supporter)
     tottori = municipalities["鳥取市"]
     districts = []
     for n in range(1, TOTTORI_DISTRICTS + 1):
@@ -136,6 +139,8 @@ def load(municipalities: dict[str, Municipality]) -> None:
     for supporter in Supporter.objects.filter(
         full_name__startswith="（サンプル）", municipality=tottori, district__isnull=True
     ).order_by("pk"):
+        before = rollup_key(supporter)
         supporter.district = districts[0]
         supporter.last_trained_on = supporter.registered_on
         supporter.save(update_fields=["district", "last_trained_on"])
+        rollup_move(before, supporter)

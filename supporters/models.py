@@ -734,3 +734,6 @@ class NoticeRecipient(models.Model):
 
     def __str__(self):
         return f"{self.notice} → {self.supporter_id}"
+
+
+from .rollups import SupporterMonth  # noqa: E402,F401  (the monthly roll-up of the supporters)

@@ -4,11 +4,11 @@ import calendar
 import datetime
 
 from django.db.models import BooleanField, Case, Count, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, Replace, TruncMonth
+from django.db.models.functions import Coalesce, Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.japanese import fold
+from core.japanese import fold, format_wareki_fiscal_year
 from core.models import Municipality
 from core.periods import add_months, fiscal_year_of
 
@@ -22,6 +22,7 @@ from .models import (
     TrainingSession,
     TsunagariMeeting,
 )
+from .rollups import SupporterMonth
 
 
 def rules_in_force_or_none(on: datetime.date | None = None) -> SupporterRuleSet | None:
@@ -254,23 +255,30 @@ def certificates_for_session(session: TrainingSession):
 # --- Progress -----------------------------------------------------------------------------------
 
 
+def _rollup_counts(group: str, rows=None) -> dict:
+    """Supporters counted now (active or paused) by `group`, from the monthly roll-up."""
+    rows = SupporterMonth.objects.all() if rows is None else rows
+    return dict(
+        rows.filter(status__in=Supporter.COUNTED_STATUSES)
+        .values_list(group)
+        .annotate(n=Sum("supporters"))
+        .order_by()
+    )
+
+
 def district_progress() -> list[dict]:
-    districts = (
-        SchoolDistrict.objects.select_related("municipality")
-        .annotate(
-            supporter_count=Count(
-                "supporters", filter=Q(supporters__status__in=Supporter.COUNTED_STATUSES)
-            )
-        )
-        .order_by("municipality__display_order", "display_order", "pk")
+    """Counted supporters per school district against its target (two queries)."""
+    counts = _rollup_counts("district_id")
+    districts = SchoolDistrict.objects.select_related("municipality").order_by(
+        "municipality__display_order", "display_order", "pk"
     )
     return [
         {
             "name": str(d),
             "municipality": d.municipality.name,
-            "count": d.supporter_count,
+            "count": counts.get(d.pk, 0),
             "target": d.target,
-            "percent": round(100 * d.supporter_count / d.target) if d.target else None,
+            "percent": round(100 * counts.get(d.pk, 0) / d.target) if d.target else None,
         }
         for d in districts
     ]
@@ -278,18 +286,14 @@ def district_progress() -> list[dict]:
 
 def municipality_progress() -> list[dict]:
     """Counted supporters per municipality against the sum of its districts' targets."""
-    municipalities = Municipality.objects.annotate(
-        supporter_count=Count(
-            "supporters", filter=Q(supporters__status__in=Supporter.COUNTED_STATUSES), distinct=True
-        ),
-    ).order_by("display_order", "pk")
+    counts = _rollup_counts("municipality_id")
     target_sums = {
         row["municipality"]: row["total"] or 0
         for row in SchoolDistrict.objects.values("municipality").annotate(total=Sum("target"))
     }
     return [
-        {"name": m.name, "count": m.supporter_count, "target": target_sums.get(m.pk, 0)}
-        for m in municipalities
+        {"name": m.name, "count": counts.get(m.pk, 0), "target": target_sums.get(m.pk, 0)}
+        for m in Municipality.objects.order_by("display_order", "pk")
     ]
 
 
@@ -304,23 +308,31 @@ def trainings_per_fiscal_year() -> list[dict]:
     years: dict[int, dict] = {}
     for session in sessions:
         year = fiscal_year_of(session.held_on)
-        row = years.setdefault(year, {"fiscal_year": year, "sessions": 0, "participants": 0})
+        row = years.setdefault(
+            year,
+            {
+                "fiscal_year": year,
+                "label": fiscal_year_label(year),
+                "sessions": 0,
+                "participants": 0,
+            },
+        )
         row["sessions"] += 1
         row["participants"] += session.attendance_count + session.unrecorded_participants
     return [years[y] for y in sorted(years)]
 
 
 def registrations_per_month(months: int = 12, today: datetime.date | None = None) -> list[dict]:
-    """New supporters per calendar month for the last `months` months (zero months included)."""
+    """New supporters per calendar month for the last `months` months (zero months included),
+    from the monthly roll-up."""
     today = today or timezone.localdate()
     first = add_months(today.replace(day=1), -(months - 1))
-    counts = {
-        row["month"]: row["total"]
-        for row in Supporter.objects.filter(registered_on__gte=first)
-        .annotate(month=TruncMonth("registered_on"))
-        .values("month")
-        .annotate(total=Count("pk"))
-    }
+    counts = dict(
+        SupporterMonth.objects.filter(month__gte=first)
+        .values_list("month")
+        .annotate(total=Sum("supporters"))
+        .order_by()
+    )
     result = []
     for i in range(months):
         month = add_months(first, i)
@@ -329,12 +341,81 @@ def registrations_per_month(months: int = 12, today: datetime.date | None = None
 
 
 def supporter_totals() -> dict:
-    return Supporter.objects.aggregate(
-        counted=Count("pk", filter=~Q(status=Supporter.Status.WITHDRAWN)),
-        active=Count("pk", filter=Q(status=Supporter.Status.ACTIVE)),
-        paused=Count("pk", filter=Q(status=Supporter.Status.PAUSED)),
-        withdrawn=Count("pk", filter=Q(status=Supporter.Status.WITHDRAWN)),
+    """Supporters by status now, from the monthly roll-up."""
+    by_status = dict(
+        SupporterMonth.objects.values_list("status").annotate(n=Sum("supporters")).order_by()
     )
+    return {
+        "counted": sum(by_status.get(s, 0) for s in Supporter.COUNTED_STATUSES),
+        "active": by_status.get(Supporter.Status.ACTIVE, 0),
+        "paused": by_status.get(Supporter.Status.PAUSED, 0),
+        "withdrawn": by_status.get(Supporter.Status.WITHDRAWN, 0),
+    }
+
+
+def trainings_per_municipality() -> list[dict]:
+    """Trainings held so far (not cancelled; past head-count records included) and their
+    participants (named attendances + head count) per municipality, in display order."""
+    sessions = (
+        TrainingSession.objects.exclude(status=TrainingSession.Status.CANCELLED)
+        .filter(held_on__lte=timezone.localdate())
+        .values("municipality")
+        .annotate(
+            sessions=Count("pk", distinct=True),
+            named=Count("attendances"),
+        )
+        .order_by()
+    )
+    head_counts = dict(
+        TrainingSession.objects.exclude(status=TrainingSession.Status.CANCELLED)
+        .filter(held_on__lte=timezone.localdate())
+        .values_list("municipality")
+        .annotate(n=Sum("unrecorded_participants"))
+        .order_by()
+    )
+    by_municipality = {row["municipality"]: row for row in sessions}
+    rows = []
+    for m in Municipality.objects.filter(pk__in=list(by_municipality)).order_by(
+        "display_order", "pk"
+    ):
+        row = by_municipality[m.pk]
+        rows.append(
+            {
+                "name": m.name,
+                "sessions": row["sessions"],
+                "participants": row["named"] + (head_counts.get(m.pk) or 0),
+            }
+        )
+    return rows
+
+
+def meetings_per_fiscal_year() -> list[dict]:
+    """つながりミーティング held so far per fiscal year: sessions, residents, students."""
+    years: dict[int, dict] = {}
+    meetings = TsunagariMeeting.objects.filter(held_on__lte=timezone.localdate()).values_list(
+        "held_on", "resident_participants", "student_participants"
+    )
+    for held_on, residents, students in meetings:
+        year = fiscal_year_of(held_on)
+        row = years.setdefault(
+            year,
+            {
+                "fiscal_year": year,
+                "label": fiscal_year_label(year),
+                "sessions": 0,
+                "residents": 0,
+                "students": 0,
+            },
+        )
+        row["sessions"] += 1
+        row["residents"] += residents or 0
+        row["students"] += students or 0
+    return [years[y] for y in sorted(years)]
+
+
+def fiscal_year_label(year: int) -> str:
+    """令和8年度（2026年度）"""
+    return f"{format_wareki_fiscal_year(year)}（{year}年度）"
 
 
 # --- Figures for the monthly and fiscal-year reports (read by reports) -----------------------
@@ -401,29 +482,60 @@ def meetings_list_between(start: datetime.date, end: datetime.date) -> list[dict
     ]
 
 
+def _whole_months(new_from: datetime.date, new_to: datetime.date, on: datetime.date) -> bool:
+    def month_end(day):
+        return day.day == calendar.monthrange(day.year, day.month)[1]
+
+    return new_from.day == 1 and month_end(new_to) and month_end(on)
+
+
+def _figures_from_rollup(group: str, *, new_from, new_to, on) -> dict:
+    """{group: (new, counted)} from the monthly roll-up (the period in whole months): new =
+    registered in the period, counted = registered by `on` and not withdrawn by then."""
+    rows = SupporterMonth.objects.values_list(group).annotate(
+        new=Coalesce(Sum("supporters", filter=Q(month__gte=new_from, month__lte=new_to)), 0),
+        counted=Coalesce(
+            Sum(
+                "supporters",
+                filter=Q(month__lte=on)
+                & (Q(withdrawn_month__isnull=True) | Q(withdrawn_month__gt=on)),
+            ),
+            0,
+        ),
+    )
+    return {key: (new, counted) for key, new, counted in rows.order_by()}
+
+
 def district_figures(*, new_from: datetime.date, new_to: datetime.date, on: datetime.date):
     """Per school district (in display order): its target, supporters registered from `new_from`
-    to `new_to`, and supporters counted at the end of `on`. One query."""
-    districts = (
-        SchoolDistrict.objects.select_related("municipality")
-        .annotate(
-            new=Count(
-                "supporters",
-                filter=Q(
-                    supporters__registered_on__gte=new_from, supporters__registered_on__lte=new_to
-                ),
-            ),
-            counted=Count("supporters", filter=counted_on_q(on, "supporters__")),
-        )
-        .order_by("municipality__display_order", "display_order", "pk")
+    to `new_to`, and supporters counted at the end of `on`. Two queries: the counts from the
+    monthly roll-up when the period is whole months (a report's), else from the supporters."""
+    districts = SchoolDistrict.objects.select_related("municipality").order_by(
+        "municipality__display_order", "display_order", "pk"
     )
+    if _whole_months(new_from, new_to, on):
+        figures = _figures_from_rollup("district_id", new_from=new_from, new_to=new_to, on=on)
+    else:
+        figures = {
+            d.pk: (d.new, d.counted)
+            for d in districts.annotate(
+                new=Count(
+                    "supporters",
+                    filter=Q(
+                        supporters__registered_on__gte=new_from,
+                        supporters__registered_on__lte=new_to,
+                    ),
+                ),
+                counted=Count("supporters", filter=counted_on_q(on, "supporters__")),
+            )
+        }
     return [
         {
             "municipality": d.municipality.name,
             "district": d.name,
             "target": d.target,
-            "new": d.new,
-            "counted": d.counted,
+            "new": figures.get(d.pk, (0, 0))[0],
+            "counted": figures.get(d.pk, (0, 0))[1],
         }
         for d in districts
     ]
@@ -433,16 +545,25 @@ def supporter_figures_by_municipality(
     *, new_from: datetime.date, new_to: datetime.date, on: datetime.date
 ) -> list[dict]:
     """Per municipality: supporters registered in the period and counted at `on` (with or
-    without a district), and the sum of its districts' targets. Two queries."""
-    municipalities = Municipality.objects.annotate(
-        new=Count(
-            "supporters",
-            filter=Q(
-                supporters__registered_on__gte=new_from, supporters__registered_on__lte=new_to
-            ),
-        ),
-        counted=Count("supporters", filter=counted_on_q(on, "supporters__")),
-    ).order_by("display_order", "pk")
+    without a district), and the sum of its districts' targets. Three queries: the counts from
+    the monthly roll-up when the period is whole months (a report's), else from the supporters."""
+    municipalities = Municipality.objects.order_by("display_order", "pk")
+    if _whole_months(new_from, new_to, on):
+        figures = _figures_from_rollup("municipality_id", new_from=new_from, new_to=new_to, on=on)
+    else:
+        figures = {
+            m.pk: (m.new, m.counted)
+            for m in municipalities.annotate(
+                new=Count(
+                    "supporters",
+                    filter=Q(
+                        supporters__registered_on__gte=new_from,
+                        supporters__registered_on__lte=new_to,
+                    ),
+                ),
+                counted=Count("supporters", filter=counted_on_q(on, "supporters__")),
+            )
+        }
     targets = dict(
         SchoolDistrict.objects.values_list("municipality").annotate(t=Sum("target")).order_by()
     )
@@ -450,8 +571,8 @@ def supporter_figures_by_municipality(
         {
             "municipality": m.name,
             "target": targets.get(m.pk) or 0,
-            "new": m.new,
-            "counted": m.counted,
+            "new": figures.get(m.pk, (0, 0))[0],
+            "counted": figures.get(m.pk, (0, 0))[1],
         }
         for m in municipalities
     ]

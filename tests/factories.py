@@ -8,6 +8,7 @@ from council.models import Council
 from foodhub.models import Site
 from members.models import Membership, Organisation
 from supporters.models import Supporter
+from supporters.services.rollups import rollup_move
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
@@ -67,12 +68,19 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 class SupporterFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Supporter
+        skip_postgeneration_save = True
 
     full_name = factory.Sequence(lambda n: f"試験 太郎{n}")
     full_name_kana = factory.Sequence(lambda n: f"しけん たろう{n}")
     email = factory.Sequence(lambda n: f"supporter{n}@example.jp")
     municipality = factory.SubFactory(MunicipalityFactory)
     registered_on = datetime.date(2025, 4, 1)
+
+    @factory.post_generation
+    def _rollup(supporter, create, extracted, **kwargs):
+        """Counted in the monthly roll-up, as the services that register supporters do."""
+        if create:
+            rollup_move(None, supporter)
 
 
 class SiteFactory(factory.django.DjangoModelFactory):

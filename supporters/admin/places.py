@@ -65,6 +65,8 @@ class SchoolDistrictAdmin(ServiceModelAdmin, SupportersModelAdmin):
             "years": _bars(years, "participants"),
             "year_sessions": _bars(years, "sessions"),
             "months": _bars(months, "count"),
+            "meetings": _bars(selectors.meetings_per_fiscal_year(), "sessions"),
+            "training_towns": _bars(selectors.trainings_per_municipality(), "participants"),
             "totals": selectors.supporter_totals(),
             "as_of": timezone.localdate(),
         }

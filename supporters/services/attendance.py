@@ -25,6 +25,7 @@ from ..models import (
     TrainingSession,
 )
 from .checks import details_check
+from .rollups import rollup_move
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ def _supporter_from_registration(registration: Registration, *, on: datetime.dat
         registered_on=on,
     )
     audit(supporter, "supporters.supporter.registered_at_training", actor).save()
+    rollup_move(None, supporter)
     return supporter
 
 
@@ -103,6 +105,7 @@ def _walk_in_attendees(walk_ins, *, held_on, actor) -> list[tuple]:
         if supporter is None:
             supporter = Supporter(**walk_in, consented_at=timezone.now(), registered_on=held_on)
             audit(supporter, "supporters.supporter.registered_at_training", actor).save()
+            rollup_move(None, supporter)
         attendees.append((supporter, None, True))
     return attendees
 

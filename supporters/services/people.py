@@ -21,6 +21,7 @@ from ..models import (
     TrainingSession,
 )
 from .checks import details_check
+from .rollups import rollup_key, rollup_move
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ def supporter_register(*, data: dict, actor) -> Supporter:
         if supporter.consent_text_id and supporter.consented_at is None:
             supporter.consented_at = timezone.now()
         audit(supporter, "supporters.supporter.registered", actor).save()
+        rollup_move(None, supporter)
     return supporter
 
 
@@ -72,6 +74,7 @@ def supporter_import(*, supporter: Supporter, actor) -> Supporter:
     )
     with transaction.atomic():
         audit(supporter, "supporters.supporter.imported", actor).save(force_insert=True)
+        rollup_move(None, supporter)
     return supporter
 
 
@@ -97,6 +100,7 @@ def supporter_update(*, supporter: Supporter, data: dict, actor) -> Supporter:
     with transaction.atomic():
         locked = Supporter.objects.select_for_update(no_key=True).get(pk=supporter.pk)
         supporter_update_check(supporter=locked, data=data)
+        before = rollup_key(locked)
         changed = [k for k in _EDITABLE_FIELDS if k in data and getattr(locked, k) != data[k]]
         for name in changed:
             setattr(locked, name, data[name])
@@ -106,6 +110,7 @@ def supporter_update(*, supporter: Supporter, data: dict, actor) -> Supporter:
         if changed:
             audit(locked, "supporters.supporter.corrected", actor)
             locked.save(update_fields=changed)
+            rollup_move(before, locked)
     return locked
 
 
@@ -120,12 +125,14 @@ def supporter_set_status(*, supporter: Supporter, status: str, on: datetime.date
         raise ValidationError(_("A withdrawn supporter cannot be paused or resumed."))
     with transaction.atomic():
         supporter = Supporter.objects.select_for_update(no_key=True).get(pk=supporter.pk)
+        before = rollup_key(supporter)
         if supporter.status != status:
             supporter.status = status
             supporter.status_changed_on = on
             code = "paused" if status == Supporter.Status.PAUSED else "resumed"
             audit(supporter, f"supporters.supporter.{code}", actor)
             supporter.save(update_fields=["status", "status_changed_on"])
+            rollup_move(before, supporter)
     return supporter
 
 
@@ -158,6 +165,7 @@ def supporter_withdraw(*, supporter: Supporter, on: datetime.date, erase: bool, 
         supporter = Supporter.objects.select_for_update(no_key=True).get(pk=supporter.pk)
         if supporter.anonymised_at is not None:
             raise ValidationError(_("This supporter's personal data has already been erased."))
+        before = rollup_key(supporter)
         for registration in upcoming.order_by("pk"):
             registration.status = Registration.Status.CANCELLED
             audit(registration, "supporters.registration.cancelled_on_withdrawal", actor)
@@ -181,6 +189,7 @@ def supporter_withdraw(*, supporter: Supporter, on: datetime.date, erase: bool, 
                 "anonymised_at",
             ]
         supporter.save(update_fields=fields)
+        rollup_move(before, supporter)
     logger.info("Supporter %s withdrawn (erased=%s)", supporter.pk, erase)
     return supporter
 
