@@ -310,7 +310,7 @@ def test_a_choice_column_of_any_import_reads_the_japanese_label():
     assert widget.clean("その他") == "other" and widget.clean("ＮＰＯ法人") == "npo"
     with pytest.raises(ValueError, match="その他の団体"):
         widget.clean("宇宙人")
-    types = next(c for c in columns_of(PlainResource) if c.heading == "organisation_type")
+    types = next(c for c in columns_of(PlainResource) if c.heading == "団体の種別")
     assert "その他の団体" in types.choices
 
 
