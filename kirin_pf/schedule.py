@@ -57,6 +57,15 @@ PERIODIC_TASKS = [
         ),
     },
     {
+        "name": "つながりサポーター研修 キャンセル待ちの繰り上げ（15分ごと）",
+        "task": "supporters.tasks.waitlist_offers_expire_task",
+        "crontab": "*/15 * * * *",
+        "description": (
+            "回答期限を過ぎた繰り上げのご案内を取り消し、空いた席をキャンセル待ちの次の方へ"
+            "ご案内します（案内リンクを開いたときにも確認します）。"
+        ),
+    },
+    {
         "name": "つながりサポーター 更新研修リマインダー",
         "task": "supporters.tasks.refresher_reminders_task",
         "crontab": "0 10 * * *",

@@ -50,10 +50,14 @@ def consent_text_current(on: datetime.date | None = None) -> ConsentText:
 
 
 def _with_registered_count(queryset):
+    """Seats taken (signed up, or offered to someone from the waiting list) and people waiting."""
     return queryset.annotate(
         registered_count=Count(
-            "registrations", filter=Q(registrations__status=Registration.Status.REGISTERED)
-        )
+            "registrations", filter=Q(registrations__status__in=Registration.SEAT_STATUSES)
+        ),
+        waiting_count=Count(
+            "registrations", filter=Q(registrations__status=Registration.Status.WAITLISTED)
+        ),
     )
 
 
@@ -66,6 +70,32 @@ def training_list_public(now: datetime.datetime | None = None, municipality_id=N
     if municipality_id:
         sessions = sessions.filter(municipality_id=municipality_id)
     return _with_registered_count(sessions).order_by("starts_at", "pk")
+
+
+def training_calendar_public(*, month: datetime.date, municipality_id=None) -> list[list]:
+    """The public sessions of a month (not cancelled) as weeks from Sunday: each day a dict
+    {"date", "sessions"} (None outside the month). One query."""
+    start = timezone.make_aware(datetime.datetime.combine(month, datetime.time.min))
+    following = (month + datetime.timedelta(days=31)).replace(day=1)
+    end = timezone.make_aware(datetime.datetime.combine(following, datetime.time.min))
+    sessions = TrainingSession.objects.filter(
+        is_public=True, starts_at__gte=start, starts_at__lt=end
+    ).exclude(status=TrainingSession.Status.CANCELLED)
+    if municipality_id:
+        sessions = sessions.filter(municipality_id=municipality_id)
+    by_day: dict[datetime.date, list] = {}
+    for session in _with_registered_count(sessions.select_related("municipality")).order_by(
+        "starts_at", "pk"
+    ):
+        by_day.setdefault(timezone.localtime(session.starts_at).date(), []).append(session)
+    weeks = calendar.Calendar(firstweekday=6).monthdatescalendar(month.year, month.month)
+    return [
+        [
+            {"date": day, "sessions": by_day.get(day, [])} if day.month == month.month else None
+            for day in week
+        ]
+        for week in weeks
+    ]
 
 
 def training_get_public(pk: int) -> TrainingSession:

@@ -13,6 +13,20 @@ def registration_confirmation_task(registration_id: int) -> bool:
     return services.registration_confirmation_send(registration=registration)
 
 
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def waitlist_offer_mail_task(registration_id: int) -> bool:
+    registration = Registration.objects.select_related("session").get(pk=registration_id)
+    if registration.status != Registration.Status.OFFERED:
+        return False  # accepted, declined or lapsed before the mail went out
+    return services.waitlist_offer_send(registration=registration)
+
+
+@shared_task
+def waitlist_offers_expire_task() -> int:
+    """Every 15 minutes (django-celery-beat): lapsed waiting-list offers pass to the next."""
+    return services.waitlist_offers_expire(now=timezone.now())
+
+
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
 def training_reminders_task() -> int:
     """Daily (django-celery-beat): remind people signed up for tomorrow's sessions."""

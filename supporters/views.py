@@ -1,9 +1,11 @@
+import datetime
 import itertools
 import logging
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, TemplateView
@@ -14,7 +16,7 @@ from core.selectors import municipality_list
 
 from . import selectors, services
 from .forms import SignupForm
-from .models import TrainingSession
+from .models import Registration, TrainingSession
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +79,9 @@ class TrainingSignupView(FormView):
             **super().get_context_data(**kwargs),
             "session": session,
             "seats_left": max(session.capacity - session.registered_count, 0),
+            # Full, or others already waiting: the form offers the waiting list.
+            "waitlist_only": session.registered_count >= session.capacity
+            or session.waiting_count > 0,
             "signup_open": open_,
             "consent_text": selectors.consent_text_current(),
         }
@@ -93,13 +98,19 @@ class TrainingSignupView(FormView):
             return self.form_invalid(form)
         data = {**form.registration_data(), "consent_text": selectors.consent_text_current()}
         try:
-            services.registration_create(
-                session_id=self.session.pk, data=data, token=form.cleaned_data["token"]
+            registration, _created = services.registration_create(
+                session_id=self.session.pk,
+                data=data,
+                token=form.cleaned_data["token"],
+                waitlist=self.request.POST.get("waitlist") == "1",
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
-        return redirect("supporters:training-signup-done", pk=self.session.pk)
+        done = reverse("supporters:training-signup-done", args=[self.session.pk])
+        if registration.status == Registration.Status.WAITLISTED:
+            done += "?waiting=1"
+        return redirect(done)
 
 
 class TrainingSignupDoneView(TemplateView):
@@ -110,4 +121,118 @@ class TrainingSignupDoneView(TemplateView):
             session = selectors.training_get_public(kwargs["pk"])
         except TrainingSession.DoesNotExist as exc:
             raise Http404 from exc
-        return {**super().get_context_data(**kwargs), "session": session}
+        return {
+            **super().get_context_data(**kwargs),
+            "session": session,
+            "waiting": self.request.GET.get("waiting") == "1",
+        }
+
+
+class TrainingCalendarView(TemplateView):
+    """A month of public sessions as a calendar grid (a list of days on a narrow screen)."""
+
+    template_name = "supporters/training_calendar.html"
+
+    def get_context_data(self, **kwargs):
+        month = _month_param(self.request.GET.get("month", ""))
+        municipality = self.request.GET.get("municipality", "")
+        municipality_id = int(municipality) if municipality.isdigit() else None
+        weeks = selectors.training_calendar_public(month=month, municipality_id=municipality_id)
+        return {
+            **super().get_context_data(**kwargs),
+            "month": month,
+            "weeks": weeks,
+            "has_sessions": any(day and day["sessions"] for week in weeks for day in week),
+            "previous_month": (month - datetime.timedelta(days=1)).replace(day=1),
+            "next_month": (month + datetime.timedelta(days=31)).replace(day=1),
+            "today": timezone.localdate(),
+            "now": timezone.now(),
+            "weekdays": ["日", "月", "火", "水", "木", "金", "土"],
+            "municipalities": municipality_list(),
+            "selected_municipality": municipality_id,
+        }
+
+
+def _month_param(value: str) -> datetime.date:
+    """?month=2026-12 → 2026-12-01; anything else → this month."""
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return datetime.date(year, month, 1)
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+class _LinkView(TemplateView):
+    """A page reached from a link in an e-mail. GET only shows what the button will do (mail
+    scanners open links); the change happens on POST."""
+
+    salt = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            self.registration = services.registration_from_link(kwargs["link"], salt=self.salt)
+        except services.LinkInvalid:
+            return self.render_to_response({"invalid": True, "contact": True}, status=404)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "registration": self.registration,
+            "session": self.registration.session,
+        }
+
+
+class RegistrationCancelView(_LinkView):
+    """Cancel one's own sign-up (or leave the waiting list) from the confirmation e-mail."""
+
+    template_name = "supporters/registration_cancel.html"
+    salt = services.CANCEL_SALT
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        refusal = services.self_cancel_refusal(self.registration, timezone.now())
+        deadline = None
+        if self.registration.status == Registration.Status.REGISTERED:
+            deadline = services.self_cancel_deadline(self.registration.session)
+        return {**context, "refusal": refusal, "deadline": deadline}
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.registration_self_cancel(registration=self.registration)
+        except ValidationError as exc:
+            return self.render_to_response(
+                {**self.get_context_data(**kwargs), "refusal": " ".join(exc.messages)},
+                status=400,
+            )
+        return self.render_to_response({**self.get_context_data(**kwargs), "done": True})
+
+
+class WaitlistOfferView(_LinkView):
+    """Accept (or decline) a place offered from the waiting list, within the offer's time."""
+
+    template_name = "supporters/waitlist_offer.html"
+    salt = services.OFFER_SALT
+
+    def get(self, request, *args, **kwargs):
+        # The on-demand check: an offer that lapsed is passed on before the page says so.
+        services.waitlist_offers_expire()
+        self.registration.refresh_from_db()
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            if request.POST.get("answer") == "decline":
+                services.registration_self_cancel(registration=self.registration)
+                outcome = "declined"
+            else:
+                services.waitlist_offer_accept(registration=self.registration)
+                outcome = "accepted"
+        except ValidationError as exc:
+            self.registration.refresh_from_db()
+            return self.render_to_response(
+                {**self.get_context_data(**kwargs), "refusal": " ".join(exc.messages)},
+                status=400,
+            )
+        self.registration.refresh_from_db()
+        return self.render_to_response({**self.get_context_data(**kwargs), "outcome": outcome})

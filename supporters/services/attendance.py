@@ -196,6 +196,13 @@ def certificates_issue(*, session: TrainingSession, actor, on: datetime.date | N
         .order_by("pk")
     )
     if not pending:
+        if not session.attendances.exists():
+            raise ValidationError(
+                _(
+                    "Nobody is recorded as present at this session, so no certificate was "
+                    "issued. Record the attendance first."
+                )
+            )
         raise ValidationError(_("Every attendee of this session already has a certificate."))
     held_on = timezone.localtime(session.starts_at).date()
     with transaction.atomic():

@@ -17,6 +17,13 @@ from ..models import (
     TrainingSession,
 )
 from .checks import details_check
+from .waitlist import (
+    CANCEL_SALT,
+    link_url,
+    seats_taken,
+    self_cancel_deadline,
+    waitlist_offer_next,
+)
 
 
 def _registration_for_token(token: uuid.UUID, session_id: int) -> Registration | None:
@@ -26,8 +33,13 @@ def _registration_for_token(token: uuid.UUID, session_id: int) -> Registration |
     return existing
 
 
-def registration_create(*, session_id: int, data: dict, token: uuid.UUID, actor=None):
+def registration_create(
+    *, session_id: int, data: dict, token: uuid.UUID, actor=None, waitlist: bool = False
+):
     """Sign a resident up for a public session. Returns (registration, created).
+
+    A full session (or one with people already waiting) refuses the sign-up unless `waitlist`
+    is asked for: then the registration goes on the waiting list (services/waitlist.py).
 
     The same token submitted twice returns the first registration (double click, reload),
     also when both submissions arrive at once: the token is looked up again under the session
@@ -55,17 +67,25 @@ def registration_create(*, session_id: int, data: dict, token: uuid.UUID, actor=
             or session.starts_at <= timezone.now()
         ):
             raise ValidationError(_("Sign-up for this session is closed."))
-        registered = session.registrations.filter(status=Registration.Status.REGISTERED)
-        if registered.filter(email_key=email_key).exists():
+        active = session.registrations.filter(status__in=Registration.ACTIVE_STATUSES)
+        if active.filter(email_key=email_key).exists():
             raise ValidationError(
                 {"email": _("This e-mail address is already signed up for this session.")}
             )
-        if registered.count() >= session.capacity:
-            raise ValidationError(_("Sorry, this session is full."))
+        full = _is_full(session)
+        if full and not waitlist:
+            raise ValidationError(
+                _("Sorry, this session is full. You can join the waiting list instead.")
+            )
+        status = Registration.Status.WAITLISTED if full else Registration.Status.REGISTERED
         try:
             with transaction.atomic():
                 registration = Registration(
-                    session=session, token=token, consented_at=timezone.now(), **data
+                    session=session,
+                    token=token,
+                    consented_at=timezone.now(),
+                    status=status,
+                    **data,
                 )
                 audit(registration, "supporters.registration.created", actor).save()
         except IntegrityError as exc:
@@ -78,17 +98,40 @@ def registration_create(*, session_id: int, data: dict, token: uuid.UUID, actor=
     return registration, True
 
 
+def _is_full(session: TrainingSession) -> bool:
+    """No seat free, or people already waiting (a new sign-up does not jump the queue).
+    Caller holds the session lock."""
+    if session.registrations.filter(status=Registration.Status.WAITLISTED).exists():
+        return True
+    return seats_taken(session) >= session.capacity
+
+
 def registration_confirmation_send(*, registration: Registration) -> bool:
-    """The confirmation e-mail, once per registration (recorded in core's notifications)."""
+    """The confirmation e-mail — of the sign-up, or of the place on the waiting list — once
+    each (recorded in core's notifications), with the link to cancel."""
+    waiting = registration.status == Registration.Status.WAITLISTED
+    session = registration.session
     return notify(
-        purpose="supporters.registration_confirmation",
+        purpose="supporters.waitlist_confirmation"
+        if waiting
+        else "supporters.registration_confirmation",
         target=registration,
         period="signup",
         recipient=registration.email,
-        subject=_("[Tsunagari supporters] Your sign-up for %(title)s")
-        % {"title": registration.session.title},
+        subject=(
+            _("[Tsunagari supporters] You are on the waiting list for %(title)s")
+            if waiting
+            else _("[Tsunagari supporters] Your sign-up for %(title)s")
+        )
+        % {"title": session.title},
         template_name="supporters/email/registration_confirmation.txt",
-        context={"registration": registration, "session": registration.session},
+        context={
+            "registration": registration,
+            "session": session,
+            "waiting": waiting,
+            "cancel_url": link_url(registration, salt=CANCEL_SALT),
+            "cancel_deadline": self_cancel_deadline(session),
+        },
     )
 
 
@@ -120,16 +163,23 @@ def training_reminders_send(*, on: datetime.date) -> int:
 
 
 def registration_cancel(*, registration: Registration, actor) -> Registration:
-    """Cancel a sign-up (the secretariat, on the person's request); the seat goes back."""
+    """Cancel a sign-up (the secretariat, on the person's request); the seat goes back and is
+    offered to the first person waiting."""
     with transaction.atomic():
-        TrainingSession.objects.select_for_update(no_key=True).get(pk=registration.session_id)
+        session = TrainingSession.objects.select_for_update(no_key=True).get(
+            pk=registration.session_id
+        )
         registration = Registration.objects.select_for_update(no_key=True).get(pk=registration.pk)
         if hasattr(registration, "attendance"):
             raise ValidationError(_("An attended sign-up cannot be cancelled."))
         if registration.status != Registration.Status.CANCELLED:
+            held_seat = registration.status in Registration.SEAT_STATUSES
             registration.status = Registration.Status.CANCELLED
+            registration.offer_expires_at = None
             audit(registration, "supporters.registration.cancelled", actor)
-            registration.save(update_fields=["status"])
+            registration.save(update_fields=["status", "offer_expires_at"])
+            if held_seat:
+                waitlist_offer_next(session=session)
     return registration
 
 
@@ -148,10 +198,10 @@ def registration_reactivate(*, registration: Registration, actor) -> Registratio
             or session.starts_at <= timezone.now()
         ):
             raise ValidationError(_("Sign-up for this session is closed."))
-        registered = session.registrations.filter(status=Registration.Status.REGISTERED)
-        if registered.filter(email_key=registration.email_key).exists():
+        active = session.registrations.filter(status__in=Registration.ACTIVE_STATUSES)
+        if active.filter(email_key=registration.email_key).exists():
             raise ValidationError(_("This e-mail address is already signed up for this session."))
-        if registered.count() >= session.capacity:
+        if seats_taken(session) >= session.capacity:
             raise ValidationError(_("Sorry, this session is full."))
         registration.status = Registration.Status.REGISTERED
         audit(registration, "supporters.registration.reactivated", actor)
