@@ -209,12 +209,27 @@ class SupporterAdmin(
 @admin.register(Registration)
 class RegistrationAdmin(SupportersModelAdmin):
     resource_classes = [RegistrationResource]
-    list_display = ("full_name", "session", "email", "municipality", "status", "created_at")
+    list_display = (
+        "full_name",
+        "session",
+        "email",
+        "municipality",
+        "status",
+        "offer_expires_at",
+        "created_at",
+    )
     list_select_related = ("session", "municipality")
     export_select_related = ("district",)
     list_filter = ("status", "session__municipality")
     search_fields = ("full_name", "full_name_kana", "email")
-    readonly_fields = ("created_at", "consented_at", "token", "consent_text", "supporter")
+    readonly_fields = (
+        "created_at",
+        "consented_at",
+        "token",
+        "consent_text",
+        "supporter",
+        "offer_expires_at",
+    )
     actions = ["cancel", "reactivate"]
 
     # Sign-ups come from the public form (registration_create) and change only through the

@@ -100,6 +100,8 @@ class SupporterRuleSetAdmin(ServiceModelAdmin, SupportersModelAdmin):
         "refresher_interval_months",
         "refresher_reminder_days",
         "signup_limit_per_hour",
+        "self_cancel_hours",
+        "waitlist_offer_hours",
     )
     list_filter = ()
     search_fields = ()
