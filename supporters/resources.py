@@ -6,8 +6,9 @@ XLSX when openpyxl is installed). Every cell error is reported per row and field
 """
 
 import datetime
+import unicodedata
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -128,6 +129,33 @@ class JapaneseDateWidget(widgets.Widget):
 
     def render(self, value, obj=None, **kwargs):
         return value.isoformat() if value else ""
+
+
+class CountWidget(widgets.Widget):
+    """A number of people: 84, ８４ or 84名; empty is 0 unless required."""
+
+    def __init__(self, required=False):
+        self.required = required
+        super().__init__()
+
+    def clean(self, value, row=None, **kwargs):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            text = str(int(value)) if float(value).is_integer() else str(value)
+        else:
+            text = unicodedata.normalize("NFKC", str(value or "")).strip().removesuffix("名")
+            text = text.replace(",", "").strip()
+        if not text:
+            if self.required:
+                raise ValueError(_("Please enter the number of participants."))
+            return 0
+        if not text.isdigit():
+            raise ValueError(
+                _("“%(value)s” is not a number of people (write it like 25).") % {"value": value}
+            )
+        return int(text)
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
 
 
 class ConsentWidget(widgets.Widget):
@@ -272,8 +300,10 @@ class TrainingSessionResource(SafeModelResource):
         model = TrainingSession
         fields = (
             "id",
+            "counts_only",
             "kind",
             "title",
+            "held_on",
             "starts_at",
             "ends_at",
             "venue",
@@ -286,6 +316,156 @@ class TrainingSessionResource(SafeModelResource):
             "status",
             "unrecorded_participants",
         )
+
+
+class _CountsImportResource(SafeModelResource):
+    """An import of past records given as counts only, saved one by one through the app's
+    service (validated, audited with the importing user). A row already recorded (the same
+    day, venue and municipality) is skipped and reported as such, so a file imported twice
+    records each session once."""
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._actor = kwargs.get("user")  # the admin and core.imports pass the importing user
+
+    def before_import_row(self, row, **kwargs):
+        for key, value in list(row.items()):
+            if isinstance(value, str):
+                row[key] = value.strip()
+            elif value is None:
+                row[key] = ""
+
+    def already_recorded(self, instance) -> bool:
+        raise NotImplementedError
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if import_validation_errors:
+            return False
+        try:
+            return self.already_recorded(instance)
+        except ObjectDoesNotExist:  # no municipality: validation reports it
+            return False
+
+
+class PastTrainingImportResource(_CountsImportResource):
+    """Past trainings from the tables kept before the platform (the seeds' 表 4-4: date,
+    venue or audience, participants), each with its municipality: head counts only, no kind,
+    times or capacity."""
+
+    held_on = _field("held_on", "開催日", JapaneseDateWidget(required=True))
+    venue = _field("venue", "会場・対象")
+    municipality = _field("municipality", "市町", MunicipalityWidget())
+    district = _field("district", "中学校区", DistrictWidget())
+    unrecorded_participants = _field(
+        "unrecorded_participants", "参加者数", CountWidget(required=True)
+    )
+    title = _field("title", "研修名")
+    programme = _field("programme", "備考")
+
+    class Meta:
+        model = TrainingSession
+        name = "過去の研修（人数のみ）"
+        fields = (
+            "held_on",
+            "venue",
+            "municipality",
+            "district",
+            "unrecorded_participants",
+            "title",
+            "programme",
+        )
+        import_id_fields = ()
+        clean_model_instances = False  # the service's check below says what is missing
+        skip_unchanged = False
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        instance.counts_only = True
+        instance.status = TrainingSession.Status.HELD
+        instance.is_public = False
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        from .services import training_session_check
+
+        errors = dict(import_validation_errors or {})
+        if not errors:
+            data = {f.name: getattr(instance, f.attname) for f in TrainingSession._meta.fields}
+            data["municipality"] = getattr(instance, "municipality", None)
+            data["district"] = instance.district
+            try:
+                training_session_check(data)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+        if errors:
+            raise ValidationError(errors)
+
+    def already_recorded(self, instance) -> bool:
+        return TrainingSession.objects.filter(
+            counts_only=True,
+            held_on=instance.held_on,
+            venue=instance.venue,
+            municipality=instance.municipality,
+        ).exists()
+
+    def do_instance_save(self, instance, is_create):
+        from .services import training_session_save
+
+        training_session_save(
+            session=instance, data={"counts_only": True}, actor=getattr(self, "_actor", None)
+        )
+
+
+class TsunagariMeetingImportResource(_CountsImportResource):
+    """つながりミーティング from the tables kept before the platform (the seeds' 表 4-5: date,
+    venue, participants without students, students), each with its municipality."""
+
+    held_on = _field("held_on", "実施日", JapaneseDateWidget(required=True))
+    venue = _field("venue", "会場")
+    municipality = _field("municipality", "市町", MunicipalityWidget())
+    district = _field("district", "中学校区", DistrictWidget())
+    resident_participants = _field(
+        "resident_participants", "参加者数（学生除く）", CountWidget(required=True)
+    )
+    student_participants = _field("student_participants", "学生参加者数", CountWidget())
+    notes = _field("notes", "備考")
+
+    class Meta:
+        model = TsunagariMeeting
+        name = "つながりミーティング（人数）"
+        fields = (
+            "held_on",
+            "venue",
+            "municipality",
+            "district",
+            "resident_participants",
+            "student_participants",
+            "notes",
+        )
+        import_id_fields = ()
+        clean_model_instances = True
+        skip_unchanged = False
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        from .services import details_check
+
+        errors = dict(import_validation_errors or {})
+        if not errors:
+            try:
+                municipality = getattr(instance, "municipality", None)
+                details_check({"municipality": municipality, "district": instance.district})
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+        super().validate_instance(instance, errors, validate_unique)
+
+    def already_recorded(self, instance) -> bool:
+        return TsunagariMeeting.objects.filter(
+            held_on=instance.held_on, venue=instance.venue, municipality=instance.municipality
+        ).exists()
+
+    def do_instance_save(self, instance, is_create):
+        from .services import tsunagari_meeting_save
+
+        tsunagari_meeting_save(meeting=instance, data={}, actor=getattr(self, "_actor", None))
 
 
 @japanese_columns

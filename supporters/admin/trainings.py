@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from import_export.admin import ImportMixin
 
 from core.admin_base import (
     ServiceModelAdmin,
@@ -29,7 +30,9 @@ from ..models import (
     TsunagariMeeting,
 )
 from ..resources import (
+    PastTrainingImportResource,
     TrainingSessionResource,
+    TsunagariMeetingImportResource,
     TsunagariMeetingResource,
 )
 from .base import SupportersModelAdmin, certificates_response
@@ -58,9 +61,52 @@ class TrainingSessionForm(forms.ModelForm):
             "unrecorded_participants",
         ]
 
+    # Blank is allowed in the model only for past head-count records (PastTrainingForm).
+    REQUIRED = ("kind", "title", "starts_at", "ends_at", "venue", "audience", "capacity")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in self.REQUIRED:
+            self.fields[name].required = True
+
     def clean(self):
         cleaned = super().clean()
         run_check(self, services.training_session_check, cleaned)
+        return cleaned
+
+
+class PastTrainingForm(forms.ModelForm):
+    """A training held before the platform kept records: what the old tables have, no more."""
+
+    class Meta:
+        model = TrainingSession
+        fields = [
+            "held_on",
+            "venue",
+            "audience",
+            "municipality",
+            "district",
+            "unrecorded_participants",
+            "title",
+            "programme",
+        ]
+        labels = {"unrecorded_participants": gettext_lazy("participants")}
+        help_texts = {
+            "venue": gettext_lazy("The venue or the audience (at least one of the two)."),
+            "title": gettext_lazy("Optional."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.counts_only = True
+        self.instance.status = TrainingSession.Status.HELD
+        self.instance.is_public = False
+        self.fields["held_on"].required = True
+        self.fields["unrecorded_participants"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        run_check(self, services.training_session_check, {**cleaned, "counts_only": True})
         return cleaned
 
 
@@ -98,16 +144,21 @@ class WalkInForm(forms.Form):
 WalkInFormSet = forms.formset_factory(WalkInForm, extra=3)
 
 
+COUNTS_ONLY_VAR = "counts_only"
+
+
 @admin.register(TrainingSession)
-class TrainingSessionAdmin(ServiceModelAdmin, SupportersModelAdmin):
-    change_list_template = "admin/supporters/change_list_with_dashboard.html"
+class TrainingSessionAdmin(ImportMixin, ServiceModelAdmin, SupportersModelAdmin):
+    # Our template (dashboard and past-record links) is the base import-export's buttons extend.
+    change_list_template = "admin/supporters/change_list_trainings.html"
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     resource_classes = [TrainingSessionResource]
     export_select_related = ("district", "host_organisation")
     form = TrainingSessionForm
     list_display = (
-        "title",
+        "__str__",
         "kind",
-        "starts_at",
+        "held_on",
         "municipality",
         "venue",
         "capacity",
@@ -117,9 +168,9 @@ class TrainingSessionAdmin(ServiceModelAdmin, SupportersModelAdmin):
         "attendance_link",
     )
     list_select_related = ("municipality",)
-    list_filter = ("kind", "status", "municipality", "is_public")
+    list_filter = ("kind", "status", "counts_only", "municipality", "is_public")
     search_fields = ("title", "venue", "audience", "instructor")
-    date_hierarchy = "starts_at"
+    date_hierarchy = "held_on"
     readonly_fields = ("created_at",)
     autocomplete_fields = ()
     raw_id_fields = ("host_organisation",)
@@ -147,8 +198,30 @@ class TrainingSessionAdmin(ServiceModelAdmin, SupportersModelAdmin):
     def attended(self, session):
         return session.attended_count + session.unrecorded_participants
 
+    def get_import_resource_classes(self, request):
+        # The import is for past records given as head counts; sessions run on the platform
+        # are entered one by one with their times and sign-ups.
+        return [PastTrainingImportResource]
+
+    def _counts_only(self, request, obj) -> bool:
+        if obj is not None:
+            return obj.counts_only
+        return request.GET.get(COUNTS_ONLY_VAR) == "1"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self._counts_only(request, obj):
+            kwargs["form"] = PastTrainingForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        past_url = f"{reverse('admin:supporters_trainingsession_add')}?{COUNTS_ONLY_VAR}=1"
+        extra_context = {**(extra_context or {}), "past_record_url": past_url}
+        return super().changelist_view(request, extra_context)
+
     @admin.display(description=gettext_lazy("attendance"))
     def attendance_link(self, session):
+        if session.counts_only:
+            return _("past record (head count only)")
         url = reverse("admin:supporters_trainingsession_attendance", args=[session.pk])
         return format_html('<a href="{}">{}</a>', url, _("record attendance"))
 
@@ -162,9 +235,10 @@ class TrainingSessionAdmin(ServiceModelAdmin, SupportersModelAdmin):
                 issued += len(services.certificates_issue(session=session, actor=request.user))
             except ValidationError as exc:
                 report_refusal(self, request, exc, about=session, level=messages.WARNING)
-        self.message_user(
-            request, _("%(count)d certificates issued.") % {"count": issued}, messages.SUCCESS
-        )
+        if issued:  # each session that issued none said why above
+            self.message_user(
+                request, _("%(count)d certificates issued.") % {"count": issued}, messages.SUCCESS
+            )
 
     def service_save(self, request, obj, form, change):
         saved = services.training_session_save(
@@ -307,7 +381,9 @@ class TsunagariMeetingForm(forms.ModelForm):
 
 
 @admin.register(TsunagariMeeting)
-class TsunagariMeetingAdmin(ServiceModelAdmin, SupportersModelAdmin):
+class TsunagariMeetingAdmin(ImportMixin, ServiceModelAdmin, SupportersModelAdmin):
+    change_list_template = "admin/supporters/change_list_with_dashboard.html"
+    import_export_change_list_template = "admin/import_export/change_list_import_export.html"
     resource_classes = [TsunagariMeetingResource]
     list_display = (
         "held_on",
@@ -322,6 +398,9 @@ class TsunagariMeetingAdmin(ServiceModelAdmin, SupportersModelAdmin):
     search_fields = ("venue", "notes")
     date_hierarchy = "held_on"
     form = TsunagariMeetingForm
+
+    def get_import_resource_classes(self, request):
+        return [TsunagariMeetingImportResource]
 
     def service_save(self, request, obj, form, change):
         saved = services.tsunagari_meeting_save(
