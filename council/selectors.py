@@ -241,15 +241,26 @@ def _measure(cases, date_field, start, end):
 
 def case_aggregates(*, year: int, month: int, council=None) -> dict:
     """Cases opened and closed in a month, by municipality, route and category, with small-cell
-    suppression. The only case information any non-council page, report or task may use."""
+    suppression. With case_aggregates_between, the only case information any non-council page,
+    report or task may use."""
     start = datetime.date(year, month, 1)
     end = datetime.date(year + (month == 12), month % 12 + 1, 1)
+    return case_aggregates_between(
+        start=start, end=end - datetime.timedelta(days=1), council=council
+    )
+
+
+def case_aggregates_between(*, start: datetime.date, end: datetime.date, council=None) -> dict:
+    """Cases opened and closed from `start` to `end` inclusive (any range: a fiscal year to
+    date), counted over the whole range and then suppressed like a month: never a sum of
+    suppressed months, which could reveal a small cell."""
     cases = Case.objects.all()
     if council is not None:
         cases = cases.filter(council=council)
+    after_end = end + datetime.timedelta(days=1)
     return {
-        "opened": _measure(cases, "received_on", start, end),
-        "closed": _measure(cases, "closed_on", start, end),
+        "opened": _measure(cases, "received_on", start, after_end),
+        "closed": _measure(cases, "closed_on", start, after_end),
     }
 
 

@@ -18,6 +18,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
 
 from core.japanese import fold
 from core.periods import add_months
@@ -721,3 +722,32 @@ def lot_search_for_recall(*, user, item_text: str = "", expiry_date=None, lot_pk
     if not item_text and not expiry_date:
         return lots.none()
     return lots.order_by(EXPIRY_ORDER, "pk")[:200]
+
+
+def food_request_figures_between(start: datetime.date, end: datetime.date) -> dict:
+    """Partners' food requests closed from `start` to `end` (local days, both included), for the
+    monthly report: {"by_site": {site name: {"filled": n, "declined": n}}, "kg_by_partner":
+    {organisation name: kg handed over through its filled requests}}. Two queries."""
+    low = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
+    high = timezone.make_aware(
+        datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time())
+    )
+    closed = FoodRequest.objects.filter(
+        closed_at__gte=low,
+        closed_at__lt=high,
+        status__in=[FoodRequest.Status.FILLED, FoodRequest.Status.DECLINED],
+    )
+    by_site: dict = {}
+    for site, status, count in (
+        closed.values_list("site__name", "status").annotate(n=Count("pk")).order_by()
+    ):
+        by_site.setdefault(site, {"filled": 0, "declined": 0})[status] = count
+    kg_by_partner = dict(
+        DistributionLine.objects.filter(
+            distribution__food_request__in=closed.filter(status=FoodRequest.Status.FILLED)
+        )
+        .values_list("distribution__food_request__partner__organisation__name")
+        .annotate(kg=Sum("kg"))
+        .order_by()
+    )
+    return {"by_site": by_site, "kg_by_partner": kg_by_partner}

@@ -19,6 +19,7 @@ from core.japanese import format_wareki
 from core.periods import add_months, fiscal_year_of
 from core.selectors import municipality_list
 from council import selectors as council_selectors
+from exchange import selectors as exchange_selectors
 from foodhub import selectors as food
 from members import selectors as members
 from supporters import selectors as supporters
@@ -418,6 +419,7 @@ def food_tables(periods) -> list[dict]:
             ),
         )
     )
+    tables.extend(food_request_tables(periods))
     ends = [p.end for p in periods[:3]]
     stocks = [food.stock_on(day) for day in ends]
     zone_labels = food.zone_kind_labels()
@@ -449,16 +451,90 @@ def food_tables(periods) -> list[dict]:
     return tables
 
 
+def food_request_tables(periods) -> list[dict]:
+    """Member organisations' food requests: filled and declined per hub, kg per partner."""
+    flow_columns = _flow_columns(periods)
+    figures = [food.food_request_figures_between(p.start, p.end) for p in periods]
+    sites = sorted({site for f in figures for site in f["by_site"]})
+    rows = []
+    for outcome, label in (
+        ("filled", _("requests handed over")),
+        ("declined", _("requests declined")),
+    ):
+        rows.extend(
+            (
+                f"{site}・{label}",
+                [f["by_site"].get(site, {}).get(outcome, 0) for f in figures],
+            )
+            for site in sites
+        )
+        rows.append(
+            (
+                _("total %(outcome)s") % {"outcome": label},
+                [sum(s.get(outcome, 0) for s in f["by_site"].values()) for f in figures],
+            )
+        )
+    partners = sorted({name for f in figures for name in f["kg_by_partner"]})
+    kg_rows = [(name, [kg(f["kg_by_partner"].get(name)) for f in figures]) for name in partners]
+    kg_rows.append(
+        (_("total"), [kg(sum(f["kg_by_partner"].values(), Decimal("0"))) for f in figures])
+    )
+    return [
+        make_table(
+            "food_requests",
+            "food",
+            _("Food requests from member organisations"),
+            flow_columns,
+            rows,
+            note=_("Requests closed in the period: handed over, or declined with a reason."),
+        ),
+        make_table(
+            "food_requests_kg_by_partner",
+            "food",
+            _("kg handed over per food partner"),
+            flow_columns,
+            kg_rows,
+            note=_("Through the partners' filled requests, by the day the request was closed."),
+        ),
+    ]
+
+
+# --- 会員間の助け合い (the needs and resources board) ------------------------------------------
+
+
+def exchange_tables(periods) -> list[dict]:
+    """The board's figures as exchange.selectors gives them (no post or organisation)."""
+    figures = [exchange_selectors.board_figures(p.start, p.end) for p in periods]
+    rows = [
+        (label, [f[key] for f in figures])
+        for key, label in (
+            ("needs_posted", _("needs posted")),
+            ("offers_posted", _("offers posted")),
+            ("matched", _("exchanges matched")),
+            ("done", _("exchanges done")),
+            ("withdrawn", _("exchanges withdrawn")),
+        )
+    ]
+    return [
+        make_table(
+            "exchange_board",
+            "exchange",
+            _("Mutual help between members"),
+            _flow_columns(periods),
+            rows,
+            note=_("Posts on the needs and resources board, and exchanges by what they reached."),
+        )
+    ]
+
+
 # --- 地域協議会 ---------------------------------------------------------------------------------
 
 
 def council_tables(periods) -> list[dict]:
-    """Only council.selectors.case_aggregates: suppressed counts, never a case. It answers per
-    calendar month, so the fiscal-year column stays empty until the council offers a period
-    aggregate (a sum of suppressed months could reveal a small cell)."""
+    """Only council.selectors' suppressed aggregates, never a case: each column (the fiscal
+    year to date too) is counted over its whole period by the council and suppressed there."""
     aggregates = [
-        council_selectors.case_aggregates(year=p.start.year, month=p.start.month)
-        for p in periods[:3]
+        council_selectors.case_aggregates_between(start=p.start, end=p.end) for p in periods
     ]
     columns = _flow_columns(periods)
     tables = []
@@ -467,7 +543,7 @@ def council_tables(periods) -> list[dict]:
         ("closed", "council_closed", _("Cases closed")),
     ):
         parts = [a[measure] for a in aggregates]
-        rows = [(_("total"), [p["total"] for p in parts] + [DASH])]
+        rows = [(_("total"), [p["total"] for p in parts])]
         for part_key, prefix in (
             ("by_municipality", _("municipality")),
             ("by_route", _("route")),
@@ -475,8 +551,7 @@ def council_tables(periods) -> list[dict]:
         ):
             names = sorted({name for p in parts for name in p[part_key]})
             rows.extend(
-                (f"{prefix}：{name}", [p[part_key].get(name, 0) for p in parts] + [DASH])
-                for name in names
+                (f"{prefix}：{name}", [p[part_key].get(name, 0) for p in parts]) for name in names
             )
         tables.append(
             make_table(
@@ -486,8 +561,8 @@ def council_tables(periods) -> list[dict]:
                 columns,
                 rows,
                 note=_(
-                    "Counts from 1 to 4 are shown as 「5未満」. The council gives counts per "
-                    "month only, so there is no fiscal-year total."
+                    "Counts from 1 to 4 are shown as 「5未満」, in each period as a whole "
+                    "(the fiscal year is not a sum of months)."
                 ),
             )
         )
@@ -560,7 +635,7 @@ def monthly_snapshot(first: datetime.date, *, progress=None) -> dict:
 def _monthly_snapshot(first, progress):
     periods = report_periods(first)
     tables = []
-    steps = [members_tables, supporters_tables, food_tables, council_tables]
+    steps = [members_tables, supporters_tables, food_tables, exchange_tables, council_tables]
     for index, build in enumerate(steps, start=1):
         tables.extend(build(periods))
         if progress:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from core import roles
 from core.models import GeneratedDocument, Municipality, Notification
+from council import selectors as council_selectors
 from council.models import CaseExample
 from foodhub import services as food
 from foodhub.models import Donor, Recipient
@@ -21,6 +23,8 @@ from reports.monthly import monthly_report_for_previous_month, monthly_report_re
 from supporters.models import Attendance, TrainingSession, TsunagariMeeting
 from tests.conftest import pdf_text
 from tests.council.factories import CaseFactory, CouncilFactory
+from tests.exchange.board_factories import member_with_contact, post
+from tests.exchange.factories import operator_of, partner_with_contact, submit
 from tests.factories import (
     MembershipFactory,
     MunicipalityFactory,
@@ -30,6 +34,7 @@ from tests.factories import (
 )
 from tests.foodhub.factories import (
     DonorFactory,
+    FoodCategoryFactory,
     ItemFactory,
     RecipientFactory,
     consented,
@@ -296,9 +301,27 @@ def test_council_counts_come_suppressed_from_the_council():
     opened = table(monthly_snapshot(OCTOBER), "council_opened")
 
     # One suppressed cell would be given away by the total, so the council hides the total too.
-    assert opened["合計"] == ["5未満", 0, 0, "—"]
-    assert opened["市町村：鳥取市"] == [6, 0, 0, "—"]
-    assert opened["市町村：若桜町"] == ["5未満", 0, 0, "—"]
+    assert opened["合計"] == ["5未満", 0, 0, "5未満"]
+    assert opened["市町村：鳥取市"] == [6, 0, 0, 6]
+    assert opened["市町村：若桜町"] == ["5未満", 0, 0, "5未満"]
+
+
+@pytest.mark.parametrize("april_cases, shown", [(0, "5未満"), (1, 5)])
+def test_the_fiscal_year_column_is_suppressed_over_the_year_not_summed(april_cases, shown):
+    """Four cases over the year are 「5未満」; five are shown, though every month had fewer."""
+    council = CouncilFactory(municipality=town("鳥取市"))
+    days = [D(2026, 8, 3), D(2026, 8, 20), D(2026, 9, 1), D(2026, 10, 31)]
+    days += [D(2026, 4, 1)] * april_cases
+    for day in [*days, D(2026, 3, 31), D(2026, 11, 1)]:  # the last two outside the year
+        CaseFactory(council=council, municipality=town("鳥取市"), received_on=day)
+
+    opened = table(monthly_snapshot(OCTOBER), "council_opened")
+    year = council_selectors.case_aggregates_between(start=D(2026, 4, 1), end=D(2026, 10, 31))
+
+    assert opened["合計"] == ["5未満", "5未満", 0, shown]
+    assert opened["市町村：鳥取市"] == ["5未満", "5未満", 0, shown]
+    assert year["opened"]["total"] == shown
+    assert year["opened"]["by_municipality"] == {"鳥取市": shown}
 
 
 def test_approved_examples_of_the_month_only_title_and_text():
@@ -397,3 +420,56 @@ def test_the_pdf_prints_the_sections_with_wareki_headings(register, scheme, food
         assert heading in text, heading
     assert "鳥取市 東中学校区" in text
     assert "150.00" in text
+
+
+# --- 食支援: food requests; 会員間の助け合い ------------------------------------------------------
+
+
+def test_food_requests_filled_and_declined_per_hub_and_kg_per_partner():
+    staff = secretariat()
+    hub = site_with_zones(name="ロジ・ハブ")
+    category = FoodCategoryFactory(name="主食")
+    item = ItemFactory(name="米（5kg袋）", category=category)
+    receive(hub, item, 50, actor=staff, expiry=timezone.localdate() + datetime.timedelta(days=300))
+    himawari, himawari_contact = partner_with_contact(hub, actor=staff, name="ひまわり子ども食堂")
+    aozora, aozora_contact = partner_with_contact(hub, actor=staff, name="あおぞら食堂")
+    operator = operator_of(hub)
+    for partner, contact, kg in (
+        (himawari, himawari_contact, "15"),
+        (himawari, himawari_contact, "5"),
+        (aozora, aozora_contact, "10"),
+    ):
+        request = submit(partner, contact, category=category, kg=kg)
+        food.food_request_start(request=request, actor=operator)
+        food.food_request_fill(
+            request=request,
+            picks=[food.PickRequest(item=item, kg=Decimal(kg))],
+            distributed_on=timezone.localdate(),
+            actor=operator,
+        )
+    declined = submit(aozora, aozora_contact, category=category)
+    food.food_request_decline(request=declined, reason="在庫が足りません", actor=operator)
+    submit(aozora, aozora_contact, category=category)  # still waiting: not counted
+
+    snapshot = monthly_snapshot(timezone.localdate().replace(day=1))  # this month so far
+
+    requests = table(snapshot, "food_requests")
+    assert requests["ロジ・ハブ・受け渡し済み"] == [3, 0, 0, 3]
+    assert requests["ロジ・ハブ・お断り"] == [1, 0, 0, 1]
+    assert requests["受け渡し済み 合計"] == [3, 0, 0, 3]
+    by_partner = table(snapshot, "food_requests_kg_by_partner")
+    assert by_partner["ひまわり子ども食堂"] == ["20.00", "0.00", "0.00", "20.00"]
+    assert by_partner["あおぞら食堂"] == ["10.00", "0.00", "0.00", "10.00"]
+    assert by_partner["合計"] == ["30.00", "0.00", "0.00", "30.00"]
+
+
+def test_mutual_help_between_members_from_the_board():
+    organisation, user = member_with_contact(name="ひまわり子ども食堂")
+    post(organisation, user, kind="need")
+    post(organisation, user, kind="offer", title="野菜を分けられます", resource="goods")
+
+    board = table(monthly_snapshot(timezone.localdate().replace(day=1)), "exchange_board")
+
+    assert board["困りごとの投稿"] == [1, 0, 0, 1]
+    assert board["提供の投稿"] == [1, 0, 0, 1]
+    assert board["成立"] == [0, 0, 0, 0]
