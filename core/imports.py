@@ -760,10 +760,7 @@ class JapaneseImportMixin(ImportMixin):
             except ValidationError as exc:
                 for message in exc.messages:
                     messages.error(request, message)
-            else:
-                if job.stage == ImportJob.Stage.DONE:
-                    messages.success(request, done_message(job))
-            return redirect(self._job_url(job))
+            return redirect(self._job_url(job))  # the page says what was imported
         info = self.get_model_info()
         context = {
             **self.admin_site.each_context(request),

@@ -133,7 +133,7 @@ def test_rows_already_registered_are_skipped_and_reported(client, secretariat):
     assert 'id="import-skipped"' in html and "NPO法人やず" in html.split('id="import-skipped"')[1]
     done = client.post(checked.redirect_chain[-1][0], follow=True)
 
-    assert "1 件を取り込みました。 登録済みの 1 件は飛ばしました。" in done.content.decode()
+    assert "1 件を取り込みました。登録済みの 1 件は飛ばしました。" in done.content.decode()
     assert Organisation.objects.count() == 2
     assert Organisation.objects.get(name="NPO法人ちづ").organisation_type == "npo"
 
