@@ -731,6 +731,8 @@ class LedgerEntry(models.Model):
         ]
         indexes = [
             models.Index(fields=["effective_on", "site", "kind"], name="foodhub_ledger_month"),
+            # The ledger list's and CSV's order: the first rows come without a sort.
+            models.Index(fields=["-effective_on", "-id"], name="foodhub_ledger_newest"),
             # PostgreSQL only (core.pg_indexes): the ledger search's reason (LIKE).
             trigram_index("reason", name="foodhub_ledger_reason_trgm"),
         ]

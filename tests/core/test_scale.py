@@ -5,16 +5,18 @@ database the planner would scan anyway, but a query that no index can serve stil
 `Seq Scan` on its table — which is what a later change must not bring back.
 """
 
+import datetime
 import io
 import sys
 from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.models import Sum
 
-from foodhub.models import Item, LedgerEntry, Lot
+from foodhub.models import Item, LedgerEntry, LedgerMonth, Lot
 from members.models import Organisation
-from supporters.models import Attendance, Supporter
+from supporters.models import Attendance, Supporter, SupporterMonth
 from tests.conftest import requires_postgres
 
 pytestmark = [requires_postgres(), pytest.mark.postgres, pytest.mark.django_db]
@@ -54,6 +56,29 @@ def _plan(queryset) -> str:
             lambda: LedgerEntry.objects.order_by("-created_at", "-pk")[:100],
             "foodhub_ledgerentry",
             "created_at",
+        ),
+        # The ledger list and CSV, newest first: the first rows without a sort.
+        (
+            lambda: LedgerEntry.objects.order_by("-effective_on", "-pk")[:100],
+            "foodhub_ledgerentry",
+            "foodhub_ledger_newest",
+        ),
+        # The dashboard's and reports' food figures: months of the roll-up, not the ledger.
+        (
+            lambda: (
+                LedgerMonth.objects.filter(month__gte=datetime.date(2026, 4, 1))
+                .values("site_id", "kind")
+                .annotate(n=Sum("kg"))
+            ),
+            "foodhub_ledgermonth",
+            "foodhub_ledgermonth_month",
+        ),
+        (
+            lambda: SupporterMonth.objects.filter(status__in=["active", "paused"])
+            .values("district_id")
+            .annotate(n=Sum("supporters")),
+            "supporters_supportermonth",
+            "supporters_month_key",
         ),
         # Folded searches (FoldedSearchMixin: LIKE on the folded column) by trigram indexes.
         (
