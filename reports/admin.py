@@ -6,7 +6,7 @@ import datetime
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,13 +16,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin_base import ReadOnlyMixin
-from core.exports import csv_streaming_response
 from core.pdf import pdf_response
 from core.periods import add_months, fiscal_year_of
 
+from .audit import (
+    CP932,
+    UTF8,
+    AuditStream,
+    DoesNotFitShiftJIS,
+    audit_bundle,
+    audit_export_log,
+    cp932_file,
+)
 from .audit import EXPORTS as AUDIT_EXPORTS
 from .audit import EXPORTS_BY_KEY as AUDIT_EXPORTS_BY_KEY
-from .audit import audit_bundle, audit_export_log
 from .csv import monthly_table_csv_response, table_csv_response
 from .figures import month_end, wareki_fiscal_year, wareki_month
 from .fiscal_year import fiscal_year_bounds, fiscal_year_snapshot
@@ -292,15 +299,49 @@ class MonthlyReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return TemplateResponse(request, "reports/admin/audit.html", context)
 
     def audit_csv_view(self, request, key):
+        """One export: streamed as UTF-8 with BOM, or (?encoding=cp932) in Shift_JIS when every
+        character fits — checked over the whole file before the first byte; if one does not
+        fit, the page says which and offers the UTF-8 file."""
         start, end, _label = self._audit_period(request)
         export = AUDIT_EXPORTS_BY_KEY.get(key)
         if export is None:
             raise Http404
-        header, rows, count = export.build(request.user, start, end)
-        audit_export_log(user=request.user, key=key, start=start, end=end, row_count=count)
-        return csv_streaming_response(
-            header=header, rows=rows, filename=f"{key}-{start.isoformat()}-{end.isoformat()}.csv"
-        )
+        encoding = CP932 if request.GET.get("encoding") == CP932 else UTF8
+        stream = AuditStream(export, request.user, start, end)
+        filename = f"{key}-{start.isoformat()}-{end.isoformat()}"
+
+        def log():
+            audit_export_log(
+                user=request.user,
+                key=key,
+                start=start,
+                end=end,
+                row_count=stream.row_count,
+                encoding=encoding,
+            )
+
+        if encoding == CP932:
+            try:
+                spool = cp932_file(stream)
+            except DoesNotFitShiftJIS as refused:
+                messages.error(request, f"{export.title}: {refused}")
+                query = request.GET.copy()
+                query.pop("encoding", None)
+                return redirect(f"{reverse('admin:reports_audit')}?{query.urlencode()}")
+            log()
+            response = FileResponse(spool, as_attachment=True, filename=f"{filename}-sjis.csv")
+            response["Content-Type"] = "text/csv; charset=shift_jis"
+            return response
+
+        def chunks():
+            try:
+                yield from stream.chunks()
+            finally:
+                log()  # with the rows sent, also when the download is interrupted
+
+        response = StreamingHttpResponse(chunks(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
 
     def audit_bundle_view(self, request):
         start, end, _label = self._audit_period(request)

@@ -1,11 +1,15 @@
 """The auditors' export centre (監査): every export an auditor may take, per area and period.
 
-Each export is a header and a generator of rows read through the domain apps' selectors; the
-page streams one as a CSV (core.exports: UTF-8 with BOM, formula-safe) and a period's bundle is
-one ZIP with a manifest of each file's rows and SHA-256. No column names a resident, a supporter
-or a household: organisations appear by name (they are public members), people never.
+Each export is a header and a generator of rows read through the domain apps' selectors, or,
+for the large food ledger, a core.csvstream.CsvExport the database writes (COPY on PostgreSQL,
+as the hub's ledger CSV). The page streams one as UTF-8 with BOM (formula-safe, the first byte
+at once), or in Shift_JIS (cp932) when every character fits — checked over the whole file
+first, refused with the offending character otherwise. A period's bundle is one ZIP with a
+manifest of each file's rows and SHA-256. No column names a resident, a supporter or a
+household: organisations appear by name (they are public members), people never.
 """
 
+import codecs
 import csv
 import datetime
 import hashlib
@@ -19,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.csvstream import BOM, CHOICE, DATE, NUMBER, Column, CsvExport
 from core.exports import escape_formula, export_log_record
 from core.models import ExportLog
 from council import selectors as council_selectors
@@ -28,14 +33,18 @@ from supporters import selectors as supporters
 
 from .models import MonthlyReport
 
+SPOOL_BYTES = 32 * 1024 * 1024
+
 
 @dataclass(frozen=True)
 class AuditExport:
     key: str
     area: str
     title: str
-    # (user, start, end) -> (header, rows iterable, row count)
+    # (user, start, end) -> (header, rows iterable, row count), or, for a large table, the
+    # core.csvstream.CsvExport the database writes (COPY on PostgreSQL)
     build: Callable
+    written_by_database: bool = False
 
 
 def _d(value) -> str:
@@ -109,53 +118,25 @@ def _meetings(user, start, end):
     return header, rows, len(meetings)
 
 
-def _ledger(user, start, end):
-    kinds = food.ledger_kind_labels()
-    zones = food.zone_kind_labels()
+def _ledger(user, start, end) -> CsvExport:
+    """The food ledger of the period, written by the database like the hub's ledger CSV (the
+    same core.csvstream path): no household, only the entry and what moved."""
     entries = food.ledger_list_for_user(user).filter(effective_on__gte=start, effective_on__lte=end)
-    columns = (
-        "pk",
-        "effective_on",
-        "site__name",
-        "kind",
-        "lot__item__name",
-        "lot__zone__kind",
-        "lot_id",
-        "kg_delta",
-        "quantity_delta",
-        "reason",
+    return CsvExport(
+        entries.order_by("effective_on", "pk"),
+        [
+            Column(_("entry"), "pk", NUMBER),
+            Column(_("date"), "effective_on", DATE),
+            Column(_("food site"), "site__name"),
+            Column(_("kind"), "kind", CHOICE, food.ledger_kind_labels()),
+            Column(_("item"), "lot__item__name"),
+            Column(_("storage"), "lot__zone__kind", CHOICE, food.zone_kind_labels()),
+            Column(_("lot"), "lot_id", NUMBER),
+            Column(_("kg change"), "kg_delta", NUMBER),
+            Column(_("pieces change"), "quantity_delta", NUMBER),
+            Column(_("reason"), "reason"),
+        ],
     )
-    header = [
-        _("entry"),
-        _("date"),
-        _("food site"),
-        _("kind"),
-        _("item"),
-        _("storage"),
-        _("lot"),
-        _("kg change"),
-        _("pieces change"),
-        _("reason"),
-    ]
-
-    def lines():
-        for pk, on, site, kind, item, zone, lot, kg, pieces, reason in (
-            entries.values_list(*columns).order_by("effective_on", "pk").iterator(chunk_size=5000)
-        ):
-            yield [
-                pk,
-                _d(on),
-                site,
-                kinds.get(kind, kind),
-                item,
-                zones.get(zone, zone),
-                lot,
-                kg,
-                pieces,
-                reason,
-            ]
-
-    return header, lines(), entries.count()
 
 
 def _movements(user, start, end):
@@ -223,7 +204,7 @@ EXPORTS = [
         "trainings", "supporters", gettext_lazy("Trainings and participant counts"), _trainings
     ),
     AuditExport("meetings", "supporters", gettext_lazy("Tsunagari meetings"), _meetings),
-    AuditExport("ledger", "food", gettext_lazy("Food ledger"), _ledger),
+    AuditExport("ledger", "food", gettext_lazy("Food ledger"), _ledger, written_by_database=True),
     AuditExport("movements", "food", gettext_lazy("Monthly food movements"), _movements),
     AuditExport("export_log", "platform", gettext_lazy("Export log"), _export_log),
     AuditExport(
@@ -236,53 +217,128 @@ EXPORTS = [
 EXPORTS_BY_KEY = {e.key: e for e in EXPORTS}
 
 
-def audit_export_log(*, user, key: str, start, end, row_count: int, bundle: bool = False):
+UTF8, CP932 = "utf-8", "cp932"
+ENCODINGS = {UTF8: "UTF-8（BOM付き）", CP932: "Shift_JIS"}
+
+
+def audit_export_log(
+    *, user, key: str, start, end, row_count: int, bundle: bool = False, encoding=UTF8
+):
     filters = f"audit={key}&start={start.isoformat()}&end={end.isoformat()}"
     if bundle:
         filters += "&bundle=1"
+    file_format = "csv" if encoding == UTF8 else "csv (Shift_JIS)"
     export_log_record(
-        user=user, model=MonthlyReport, filters=filters, file_format="csv", row_count=row_count
+        user=user,
+        model=MonthlyReport,
+        filters=filters,
+        file_format=file_format,
+        row_count=row_count,
     )
 
 
-def _csv_bytes_lines(header, rows):
-    """Encoded CSV lines (UTF-8, BOM first), formula-safe, one at a time."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+class AuditStream:
+    """One export of one period as UTF-8 CSV bytes (BOM and heading first), in blocks; the
+    number of data rows is known once the blocks are consumed (`row_count`)."""
 
-    def line(cells):
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([escape_formula(c) for c in cells])
-        return buffer.getvalue().encode("utf-8")
+    def __init__(self, export: AuditExport, user, start, end):
+        self.export = export
+        self.row_count = 0
+        built = export.build(user, start, end)
+        if export.written_by_database:
+            self._database = built
+        else:
+            self._database = None
+            self._header, self._rows, _count = built
 
-    yield "\ufeff".encode() + line(header)
-    for row in rows:
-        yield line(row)
+    def chunks(self):
+        if self._database is not None:
+            yield self._database.heading()
+            yield from self._database.rows()
+            self.row_count = self._database.row_count
+            return
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+
+        def line(cells):
+            buffer.seek(0)
+            buffer.truncate()
+            writer.writerow([escape_formula(c) for c in cells])
+            return buffer.getvalue().encode("utf-8")
+
+        yield BOM + line(self._header)
+        count = 0
+        for row in self._rows:
+            count += 1
+            yield line(row)
+        self.row_count = count
+
+
+class DoesNotFitShiftJIS(Exception):
+    """A character of the export has no Shift_JIS (cp932) code: the message says which."""
+
+    def __init__(self, character: str, line: int):
+        self.character, self.line = character, line
+        super().__init__(
+            _(
+                "The character 「%(character)s」 (line %(line)s) cannot be written in Shift_JIS. "
+                "Please download the UTF-8 file (with BOM): Excel opens it as well."
+            )
+            % {"character": character, "line": line}
+        )
+
+
+def cp932_file(stream: AuditStream):
+    """The whole export in Shift_JIS (cp932), written to a temporary file first (spilled to
+    disk when large, so memory stays flat) because a character that does not fit must be
+    refused before anything is sent. Raises DoesNotFitShiftJIS naming the first one."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    lines_before = 1
+    for chunk in stream.chunks():
+        text = decoder.decode(chunk)
+        try:
+            spool.write(text.encode(CP932))
+        except UnicodeEncodeError as exc:
+            spool.close()
+            line = lines_before + text.count("\n", 0, exc.start)
+            raise DoesNotFitShiftJIS(text[exc.start], line) from exc
+        lines_before += text.count("\n")
+    spool.seek(0)
+    return spool
 
 
 def audit_bundle(*, user, start, end):
     """A ZIP of every export of the period with manifest.csv (file, rows, SHA-256), written to
-    a temporary file (spilled to disk when large) and returned open at its start."""
-    spool = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)
+    a temporary file (spilled to disk when large) and returned open at its start. The files are
+    UTF-8 with BOM, as streamed one by one."""
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     manifest = []
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         for export in EXPORTS:
-            header, rows, _count = export.build(user, start, end)
+            stream = AuditStream(export, user, start, end)
             name = f"{export.key}-{start.isoformat()}-{end.isoformat()}.csv"
-            digest, lines = hashlib.sha256(), 0
+            digest = hashlib.sha256()
             with bundle.open(name, "w") as member:
-                for index, chunk in enumerate(_csv_bytes_lines(header, rows)):
+                for chunk in stream.chunks():
                     digest.update(chunk)
                     member.write(chunk)
-                    lines = index
-            manifest.append([name, str(export.title), lines, digest.hexdigest()])
+            manifest.append([name, str(export.title), stream.row_count, digest.hexdigest()])
             audit_export_log(
-                user=user, key=export.key, start=start, end=end, row_count=lines, bundle=True
+                user=user,
+                key=export.key,
+                start=start,
+                end=end,
+                row_count=stream.row_count,
+                bundle=True,
             )
-        manifest_lines = _csv_bytes_lines(
-            [_("file"), _("contents"), _("number of rows"), "SHA-256"], manifest
+        header = [_("file"), _("contents"), _("number of rows"), "SHA-256"]
+        listing = AuditStream(
+            AuditExport("manifest", "", "", lambda *_args: (header, manifest, len(manifest))),
+            user,
+            start,
+            end,
         )
-        bundle.writestr("manifest.csv", b"".join(manifest_lines))
+        bundle.writestr("manifest.csv", b"".join(listing.chunks()))
     spool.seek(0)
     return spool, manifest

@@ -146,3 +146,47 @@ def test_only_auditors_and_the_secretariat_take_these_exports(client):
     ):
         client.force_login(StaffFactory(roles=[role]))
         assert client.get(reverse("admin:reports_audit"), FY2026).status_code == status, role
+
+
+def test_the_ledger_is_written_by_the_database_path_and_logged(client, auditor, year_of_records):
+    response = client.get(reverse("admin:reports_audit_csv", args=["ledger"]), FY2026)
+
+    assert response.streaming
+    body = b"".join(response.streaming_content)
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["記録番号", "日付", "拠点", "種別"]
+    assert [row[1] for row in rows[1:]] == ["2026-08-01", "2026-08-02"]
+    assert [row[7] for row in rows[1:]] == ["20.00", "-5.00"]
+    assert "HH-77" not in body.decode("utf-8-sig")
+    log = ExportLog.objects.get()
+    assert (log.row_count, log.file_format) == (2, "csv")
+
+
+def test_shift_jis_when_every_character_fits(client, auditor, year_of_records):
+    response = client.get(
+        reverse("admin:reports_audit_csv", args=["register"]), {**FY2026, "encoding": "cp932"}
+    )
+
+    body = b"".join(response.streaming_content)
+    assert not body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("cp932"))))
+    assert rows[0][0] == "団体"
+    assert "NPO法人みまもり" in [row[0] for row in rows]
+    assert response["Content-Type"] == "text/csv; charset=shift_jis"
+    log = ExportLog.objects.get()
+    assert (log.row_count, log.file_format) == (2, "csv (Shift_JIS)")
+
+
+def test_a_character_outside_shift_jis_is_refused_and_utf8_offered(client, auditor):
+    MembershipFactory(organisation=OrganisationFactory(name="𠮷田地区社会福祉協議会"))
+    url = reverse("admin:reports_audit_csv", args=["register"])
+
+    refused = client.get(url, {**FY2026, "encoding": "cp932"}, follow=True)
+
+    text = refused.content.decode()
+    assert "「𠮷」" in text and "Shift_JIS" in text and "UTF-8" in text
+    assert refused.redirect_chain[-1][0].startswith(reverse("admin:reports_audit"))
+    assert not ExportLog.objects.exists()
+    utf8 = b"".join(client.get(url, FY2026).streaming_content).decode("utf-8-sig")
+    assert "𠮷田地区社会福祉協議会" in utf8
