@@ -502,9 +502,11 @@ def generate(scale: float, *, seed: int = 13, out=sys.stdout) -> dict:
             {"today": today, "days": DAYS, "start": start, "u": staff.pk},
         )
         step(f"{nl * 4:,} ledger entries")
-        from foodhub.services.rollups import rollup_rebuild
+        from foodhub.services.rollups import rollup_rebuild as ledger_rollup_rebuild
+        from supporters.services.rollups import rollup_rebuild as supporter_rollup_rebuild
 
-        rollup_rebuild()
+        ledger_rollup_rebuild()
+        supporter_rollup_rebuild()
         step("monthly roll-ups")
         for table in (
             "members_organisation",

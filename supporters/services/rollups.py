@@ -8,6 +8,7 @@ its old row and joins its new one with UPDATE … SET supporters = supporters ±
 PostgreSQL applies under the row's lock, so concurrent changes never lose a count.
 """
 
+import datetime
 from collections import Counter
 
 from django.db import connection, transaction
@@ -69,7 +70,12 @@ def rollup_from_supporters() -> Counter:
         .values_list("municipality_id", "district_id", "status", "month_", "withdrawn_month_")
         .annotate(n=Count("pk"))
     )
-    return Counter({tuple(row[:5]): row[5] for row in rows})
+    counts: Counter = Counter()
+    for municipality, district, status, month, withdrawn, n in rows:
+        if isinstance(withdrawn, datetime.datetime):  # DATE_TRUNC inside CASE (PostgreSQL)
+            withdrawn = withdrawn.date()
+        counts[(municipality, district, status, month, withdrawn)] += n
+    return counts
 
 
 def _stored() -> Counter:
