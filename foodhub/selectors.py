@@ -725,27 +725,28 @@ def lot_search_for_recall(*, user, item_text: str = "", expiry_date=None, lot_pk
 
 
 def food_request_figures_between(start: datetime.date, end: datetime.date) -> dict:
-    """Partners' food requests closed from `start` to `end` (local days, both included), for the
-    monthly report: {"by_site": {site name: {"filled": n, "declined": n}}, "kg_by_partner":
-    {organisation name: kg handed over through its filled requests}}. Two queries."""
+    """Partners' food requests for the monthly report, from `start` to `end` (both included):
+    {"by_site": {site name: {"filled": n, "declined": n}}, "kg_by_partner": {organisation
+    name: kg}}. A filled request counts on the day it was handed over (its distribution's day,
+    as the ledger does), a declined one on the (local) day it was declined. Three queries."""
     low = timezone.make_aware(datetime.datetime.combine(start, datetime.time()))
     high = timezone.make_aware(
         datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time())
     )
-    closed = FoodRequest.objects.filter(
-        closed_at__gte=low,
-        closed_at__lt=high,
-        status__in=[FoodRequest.Status.FILLED, FoodRequest.Status.DECLINED],
+    filled = FoodRequest.objects.filter(
+        status=FoodRequest.Status.FILLED,
+        distribution__distributed_on__gte=start,
+        distribution__distributed_on__lte=end,
+    )
+    declined = FoodRequest.objects.filter(
+        status=FoodRequest.Status.DECLINED, closed_at__gte=low, closed_at__lt=high
     )
     by_site: dict = {}
-    for site, status, count in (
-        closed.values_list("site__name", "status").annotate(n=Count("pk")).order_by()
-    ):
-        by_site.setdefault(site, {"filled": 0, "declined": 0})[status] = count
+    for outcome, requests in (("filled", filled), ("declined", declined)):
+        for site, count in requests.values_list("site__name").annotate(n=Count("pk")).order_by():
+            by_site.setdefault(site, {"filled": 0, "declined": 0})[outcome] = count
     kg_by_partner = dict(
-        DistributionLine.objects.filter(
-            distribution__food_request__in=closed.filter(status=FoodRequest.Status.FILLED)
-        )
+        DistributionLine.objects.filter(distribution__food_request__in=filled)
         .values_list("distribution__food_request__partner__organisation__name")
         .annotate(kg=Sum("kg"))
         .order_by()

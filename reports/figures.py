@@ -486,7 +486,7 @@ def food_request_tables(periods) -> list[dict]:
             _("Food requests from member organisations"),
             flow_columns,
             rows,
-            note=_("Requests closed in the period: handed over, or declined with a reason."),
+            note=_("Handed over in the period, or declined in it with a reason."),
         ),
         make_table(
             "food_requests_kg_by_partner",
@@ -494,7 +494,7 @@ def food_request_tables(periods) -> list[dict]:
             _("kg handed over per food partner"),
             flow_columns,
             kg_rows,
-            note=_("Through the partners' filled requests, by the day the request was closed."),
+            note=_("Through the partners' filled requests, by the day the food was handed over."),
         ),
     ]
 
