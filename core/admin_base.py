@@ -3,12 +3,29 @@ from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .exports import LoggedExportMixin
 from .japanese import fold
 
 _LOOKUPS = {"exact", "iexact", "contains", "icontains", "startswith", "istartswith"}
+
+# A search word of one character matches nearly every row and no index can serve it (a trigram
+# needs three characters; two-character words are served by a scan, see README › Benchmarks):
+# such a search is refused with a message instead of reading the whole table.
+SEARCH_MIN_CHARACTERS = 2
+
+
+def too_short_search(term: str) -> bool:
+    """True when a word of the search term is shorter than SEARCH_MIN_CHARACTERS (folded)."""
+    return any(len(fold(word)) < SEARCH_MIN_CHARACTERS for word in term.split())
+
+
+def too_short_search_message() -> str:
+    return _("Enter at least %(n)d characters for every search word.") % {
+        "n": SEARCH_MIN_CHARACTERS
+    }
 
 
 class ReadOnlyMixin:
@@ -38,6 +55,9 @@ class FoldedSearchMixin:
         words = search_term.split()
         if not fields or not words:
             return super().get_search_results(request, queryset, search_term)
+        if too_short_search(search_term):
+            messages.warning(request, too_short_search_message())
+            return queryset.none(), False
         opts = queryset.model._meta
         lookups = []
         for field in fields:

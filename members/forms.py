@@ -3,6 +3,7 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.admin_base import too_short_search, too_short_search_message
 from core.japanese import fold, is_kana, normalize_phone, normalize_postal_code
 from core.limits import BoundedTextMixin
 from core.models import Municipality
@@ -166,3 +167,9 @@ class DirectoryFilterForm(forms.Form):
         choices=[("", _("All")), *Membership.Tier.choices],
         required=False,
     )
+
+    def clean_q(self):
+        query = self.cleaned_data["q"]
+        if too_short_search(query):
+            raise forms.ValidationError(too_short_search_message())
+        return query

@@ -69,13 +69,16 @@ class DirectoryView(TemplateView):
 
     def get_context_data(self, **kwargs):
         form = DirectoryFilterForm(self.request.GET or None)
-        filters = form.cleaned_data if form.is_valid() else {}
+        refused = form.is_bound and not form.is_valid()  # e.g. a one-character search
+        filters = {} if refused else form.cleaned_data if form.is_bound else {}
         organisations = selectors.directory_list(
             query=filters.get("q") or "",
             municipality_id=getattr(filters.get("municipality"), "pk", None),
             field_id=getattr(filters.get("field"), "pk", None),
             tier=filters.get("tier") or "",
         )
+        if refused:
+            organisations = organisations.none()
         page = Paginator(organisations, self.paginate_by).get_page(self.request.GET.get("page"))
         labels = dict(PUBLISHABLE_FIELDS)
         entries = [
