@@ -11,6 +11,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
 from core import roles
 from core.demo import DEMO_PASSWORD
@@ -89,9 +90,11 @@ def load(municipalities: dict) -> None:
             member=member, version="2024年度版", defaults={"signed_on": datetime.date(2024, 4, 1)}
         )
         members[username] = member
-    if Case.objects.filter(council=council).exists():
-        return
     intake = members["council-intake"].user
+    had_cases = Case.objects.filter(council=council).exists()
+    _last_month_case(council, city, intake, today=timezone.localdate())
+    if had_cases:
+        return
     for index, (name, kana, born, categories) in enumerate(CASES):
         case = services.case_intake(
             council=council,
@@ -134,3 +137,29 @@ def load(municipalities: dict) -> None:
             )
             services.plan_request_approval(plan=plan, actor=intake)
             services.follow_up_schedule(case=case, actor=intake, due_on=datetime.date(2026, 7, 1))
+
+
+def _last_month_case(council, city, intake, *, today: datetime.date) -> None:
+    """A fictional case received last month (once), so the monthly report built on the 1st
+    shows the council's aggregates (a count below five appears as 「5未満」)."""
+    first = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    last = today.replace(day=1) - datetime.timedelta(days=1)
+    if Case.objects.filter(council=council, received_on__range=(first, last)).exists():
+        return
+    services.case_intake(
+        council=council,
+        actor=intake,
+        data={
+            "received_on": first.replace(day=9),
+            "route": "help_desk",
+            "municipality": city,
+            "footing": Case.Footing.CONSENT,
+            "consent": Case.Consent.GIVEN,
+            "person_name": "（デモ）架空 月子",
+            "person_kana": "かくう つきこ",
+            "date_of_birth": datetime.date(1961, 2, 3),
+            "address": "鳥取県鳥取市架空町0-0（デモ）",
+            "summary": "デモ用の架空の相談です。",
+        },
+        categories=Category.objects.filter(name__in=["生活困窮"]),
+    )

@@ -3,6 +3,9 @@
 Idempotent: every row is looked up by its natural key. Sample names are marked （サンプル）.
 """
 
+import datetime
+from decimal import Decimal
+
 from .models import Donor, FoodCategory, Item, Recipient, Site, SiteOperator, Zone
 
 # Days before the date at which operators are warned, per storage (editable per zone in the admin).
@@ -166,3 +169,82 @@ def assign_demo_operator(user) -> None:
     """The hub operator's demo login works at the logistics hub (its stock, receipts, transfers)."""
     site = Site.objects.get(name=SITES[0][0])
     SiteOperator.objects.get_or_create(site=site, user=user)
+
+
+def load_last_month_requests(*, today: datetime.date, actor) -> None:
+    """Last month's food requests of a sample partner (once per month), so the monthly report
+    built on the 1st shows them: one handed over through a distribution dated in the month
+    (the service, against the stock foodhub_demo_month left), one declined. The services take
+    requests for today or later only, so these two rows are written as history, like the
+    supporters' past records."""
+    import uuid
+
+    from django.utils import timezone
+
+    from members.models import Organisation
+
+    from . import services
+    from .models import FoodPartner, FoodRequest, Lot
+
+    first = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    last = today.replace(day=1) - datetime.timedelta(days=1)
+    kind, name = RECIPIENTS[0][:2]
+    recipient = Recipient.objects.filter(kind=kind, name=name).select_related("site").first()
+    if recipient is None or not recipient.consents.exists():
+        return  # foodhub_demo_month records the consents first
+    partner = FoodPartner.objects.filter(recipient=recipient).first()
+    if partner is None:
+        organisation = Organisation.objects.exclude(food_partner__isnull=False).order_by("pk")
+        organisation = organisation.first()
+        if organisation is None:
+            return
+        partner = services.food_partner_approve(
+            organisation=organisation, recipient=recipient, actor=actor
+        )
+    if FoodRequest.objects.filter(partner=partner, needed_on__range=(first, last)).exists():
+        return
+    handed_over_on = first.replace(day=15)
+    lot = (
+        Lot.objects.filter(site=recipient.site, kg__gte=5, received_on__lte=handed_over_on)
+        .order_by("expiry_date", "pk")
+        .first()
+    )
+    if lot is None:
+        return
+    distribution = services.distribution_create(
+        site=recipient.site,
+        recipient=recipient,
+        distributed_on=handed_over_on,
+        requests=[services.PickRequest(item=None, kg=Decimal("5"), lot=lot)],
+        actor=actor,
+        note="（サンプル）食品の依頼",
+    )
+
+    def at(day, hour):
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+    common = {
+        "partner": partner,
+        "site": recipient.site,
+        "people_served": 30,
+        "handover": FoodRequest.Handover.PICKUP,
+        "submitted_by": actor,
+        "operator": actor,
+    }
+    FoodRequest.objects.create(
+        **common,
+        needed_on=handed_over_on,
+        status=FoodRequest.Status.FILLED,
+        distribution=distribution,
+        closed_at=at(handed_over_on, 16),
+        submission_token=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-request-{first}-filled"),
+    )
+    declined_on = first.replace(day=22)
+    FoodRequest.objects.create(
+        **common,
+        needed_on=declined_on,
+        status=FoodRequest.Status.DECLINED,
+        decline_reason="（サンプル）冷凍品の在庫がありませんでした。",
+        closed_at=at(declined_on - datetime.timedelta(days=2), 10),
+        submission_token=uuid.uuid5(uuid.NAMESPACE_URL, f"demo-request-{first}-declined"),
+    )

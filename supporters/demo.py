@@ -1,8 +1,9 @@
 """Demo data for the supporter scheme, loaded by `manage.py load_demo_data` (idempotent).
 
 Trainings and つながりミーティング of FY2023 are the real figures from seed 001 (表4-4, 表4-5),
-recorded as head counts without names. School district names are PLACEHOLDERS: the 17 real
-中学校区 of 鳥取市 are to be entered by the secretariat.
+recorded as past head-count records (no names, kind, times or capacity); last month gets a
+sample training and meeting so the monthly report has every row. School district names are
+PLACEHOLDERS: the 17 real 中学校区 of 鳥取市 are to be entered by the secretariat.
 """
 
 import datetime
@@ -19,19 +20,19 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 TOTTORI_DISTRICTS = 17
 DISTRICT_TARGET = 20
 
-# 表4-4: date, venue/audience, municipality, participants, kind.
+# 表4-4: date, venue/audience, municipality, participants.
 FY2023_TRAININGS = [
-    ("2023-08-22", "鳥取市民集会", "鳥取市", 84, TrainingSession.Kind.INITIAL),
-    ("2023-10-31", "鳥取医療生協 組合員", "鳥取市", 28, TrainingSession.Kind.OUTREACH),
-    ("2023-12-01", "鳥取医療生協 中堅職員", "鳥取市", 24, TrainingSession.Kind.PROFESSIONAL),
-    ("2023-12-03", "西・中ノ郷ブロック民生児童委員", "鳥取市", 38, TrainingSession.Kind.OUTREACH),
-    ("2023-12-09", "高草地区", "鳥取市", 19, TrainingSession.Kind.OUTREACH),
-    ("2023-12-22", "鳥取医療生協 中堅職員", "鳥取市", 25, TrainingSession.Kind.PROFESSIONAL),
-    ("2024-01-14", "富桑地区福祉関係者会議", "鳥取市", 34, TrainingSession.Kind.OUTREACH),
-    ("2024-01-17", "麒麟のまち圏域/鳥取市役所駅南庁舎", "鳥取市", 39, TrainingSession.Kind.INITIAL),
-    ("2024-02-28", "兵庫県新温泉町", "新温泉町", 11, TrainingSession.Kind.INITIAL),
-    ("2024-02-29", "智頭町", "智頭町", 29, TrainingSession.Kind.INITIAL),
-    ("2024-03-08", "八頭町", "八頭町", 17, TrainingSession.Kind.INITIAL),
+    ("2023-08-22", "鳥取市民集会", "鳥取市", 84),
+    ("2023-10-31", "鳥取医療生協 組合員", "鳥取市", 28),
+    ("2023-12-01", "鳥取医療生協 中堅職員", "鳥取市", 24),
+    ("2023-12-03", "西・中ノ郷ブロック民生児童委員", "鳥取市", 38),
+    ("2023-12-09", "高草地区", "鳥取市", 19),
+    ("2023-12-22", "鳥取医療生協 中堅職員", "鳥取市", 25),
+    ("2024-01-14", "富桑地区福祉関係者会議", "鳥取市", 34),
+    ("2024-01-17", "麒麟のまち圏域/鳥取市役所駅南庁舎", "鳥取市", 39),
+    ("2024-02-28", "兵庫県新温泉町", "新温泉町", 11),
+    ("2024-02-29", "智頭町", "智頭町", 29),
+    ("2024-03-08", "八頭町", "八頭町", 17),
 ]
 
 # 表4-5: date, venue, residents, students.
@@ -86,17 +87,21 @@ def load(municipalities: dict[str, Municipality]) -> None:
         )
         districts.append(district)
 
-    for day, place, town, participants, kind in FY2023_TRAININGS:
-        TrainingSession.objects.get_or_create(
+    # Past records: what the seed's table has (day, venue or audience, town, head count), no
+    # invented kind, times or capacity. update_or_create turns an older demo row into one.
+    for day, place, town, participants in FY2023_TRAININGS:
+        TrainingSession.objects.update_or_create(
             title=f"つながりサポーター養成研修（{place}）",
-            starts_at=_at(day, 13),
             defaults={
-                "kind": kind,
-                "ends_at": _at(day, 16),
+                "counts_only": True,
+                "held_on": datetime.date.fromisoformat(day),
+                "kind": "",
+                "starts_at": None,
+                "ends_at": None,
+                "capacity": None,
                 "venue": place,
                 "municipality": municipalities[town],
-                "audience": place,
-                "capacity": max(participants, 30),
+                "audience": "",
                 "is_public": False,
                 "status": TrainingSession.Status.HELD,
                 "unrecorded_participants": participants,
@@ -144,3 +149,47 @@ def load(municipalities: dict[str, Municipality]) -> None:
         supporter.last_trained_on = supporter.registered_on
         supporter.save(update_fields=["district", "last_trained_on"])
         rollup_move(before, supporter)
+    load_last_month(municipalities, today=timezone.localdate())
+
+
+def load_last_month(municipalities: dict[str, Municipality], *, today: datetime.date) -> None:
+    """Last month's activity, so the monthly report the 1st builds has something in every row:
+    an outreach training held with its head count and a つながりミーティング (through the
+    services; once per month)."""
+    from .services import training_session_save, tsunagari_meeting_save
+
+    first = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    day = first.replace(day=12).isoformat()
+    title = f"（サンプル）出前研修 {first.year}年{first.month}月"
+    if not TrainingSession.objects.filter(title=title).exists():
+        training_session_save(
+            session=TrainingSession(),
+            data={
+                "title": title,
+                "kind": TrainingSession.Kind.OUTREACH,
+                "starts_at": _at(day, 13),
+                "ends_at": _at(day, 15),
+                "venue": "八頭町保健センター",
+                "audience": "民生児童委員",
+                "municipality": municipalities["八頭町"],
+                "capacity": 30,
+                "is_public": False,
+                "status": TrainingSession.Status.HELD,
+                "unrecorded_participants": 18,
+            },
+            actor=None,
+        )
+    held_on = first.replace(day=20)
+    if not TsunagariMeeting.objects.filter(held_on=held_on).exists():
+        tsunagari_meeting_save(
+            meeting=TsunagariMeeting(),
+            data={
+                "held_on": held_on,
+                "venue": "（サンプル）湖南地区公民館",
+                "municipality": municipalities["鳥取市"],
+                "resident_participants": 16,
+                "student_participants": 4,
+                "notes": "デモ用の記録です。",
+            },
+            actor=None,
+        )

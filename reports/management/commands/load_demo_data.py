@@ -5,10 +5,13 @@ command, in the reports app above the domain apps, calls them in dependency orde
 """
 
 import importlib
+import io
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from core import demo as core_demo
 from core import roles
@@ -17,7 +20,7 @@ from members import demo as members_demo
 from supporters import demo as supporters_demo
 
 # Apps whose demo may not exist yet: loaded when `<app>.demo.load` is there.
-OPTIONAL_DEMOS = ["council.demo"]
+OPTIONAL_DEMOS = ["council.demo", "exchange.demo"]
 
 
 class Command(BaseCommand):
@@ -51,6 +54,7 @@ class Command(BaseCommand):
         if demo_user:
             accounts = core_demo.load_demo_users()
             foodhub_demo.assign_demo_operator(accounts[roles.HUB_OPERATOR])
+            self._last_month_of_food(accounts[roles.SECRETARIAT])
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if demo_user:
             self.stdout.write(f"Demo logins (password {core_demo.DEMO_PASSWORD}):")
@@ -59,6 +63,14 @@ class Command(BaseCommand):
             council = core_demo.demo_accounts().filter(groups__name=roles.COUNCIL_MEMBER)
             for email in council.order_by("pk").values_list("email", flat=True)[:1]:
                 self.stdout.write(f"  {email:<40} {roles.COUNCIL_MEMBER}")
+
+    def _last_month_of_food(self, actor):
+        """Last month at the hubs (donations, transfers, distributions, a disposal, a
+        stocktake) and a partner's food requests, so the monthly report built on the 1st has
+        every section: needs the demo secretariat login, hence only with --demo-user. Once
+        per month, like the rest."""
+        call_command("foodhub_demo_month", actor=actor.username, stdout=io.StringIO())
+        foodhub_demo.load_last_month_requests(today=timezone.localdate(), actor=actor)
 
 
 def _optional_module(name: str):
