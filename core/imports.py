@@ -104,11 +104,22 @@ def _example_for(model_field) -> str:
     return ""
 
 
+def _example_of(model_field, required: bool) -> str:
+    """A value the template can show for a column the resource gives no example of: the first
+    record of a required relation (a municipality), else one of the field's type."""
+    if model_field is not None and model_field.is_relation and required:
+        first = model_field.related_model._default_manager.order_by("pk").first()
+        return str(first) if first is not None else ""
+    return _example_for(model_field)
+
+
 def _derived_columns(resource_class) -> list[Column]:
     """Columns of a resource that does not describe them: its import fields; required when the
-    widget says so or the model field may not be blank; the model's choice labels."""
+    widget says so or the model field may not be blank; the model's choice labels; examples
+    from the resource's `import_examples` (heading → value) or the field."""
     resource = resource_class()
     model = resource._meta.model
+    examples = getattr(resource_class, "import_examples", {})
     columns = []
     for field in resource.get_import_fields():
         if field.attribute in (None, "id", "pk"):
@@ -124,12 +135,21 @@ def _derived_columns(resource_class) -> list[Column]:
             and not model_field.has_default()
             and not getattr(model_field, "auto_now_add", False)
         )
+        heading = str(field.column_name)
+        if heading in examples:
+            example = examples[heading]
+        else:
+            example = choices[0] if choices else _example_of(model_field, required)
+        is_date = isinstance(model_field, models.DateField) and not isinstance(
+            model_field, models.DateTimeField
+        )
         columns.append(
             Column(
-                heading=str(field.column_name),
+                heading=heading,
                 required=required,
                 choices=choices,
-                example=choices[0] if choices else _example_for(model_field),
+                example=example,
+                note="2024/4/1、2024年4月1日" if is_date else "",
             )
         )
     return columns

@@ -207,6 +207,17 @@ def _field(attribute, column, widget=None):
 class SupporterResource(SafeModelResource):
     """Columns shared by export and import."""
 
+    # The example row of the import's template (core.imports).
+    import_examples = {
+        "氏名": "麒麟 花子",
+        "ふりがな": "きりん はなこ",
+        "メールアドレス": "hanako@example.jp",
+        "電話番号": "090-0000-0000",
+        "LINE受信": "いいえ",
+        "登録日": "2024-04-01",
+        "最終受講日": "2024-03-12",
+    }
+
     full_name = _field("full_name", "氏名")
     full_name_kana = _field("full_name_kana", "ふりがな")
     municipality = _field("municipality", "市町", MunicipalityWidget())
@@ -352,6 +363,8 @@ class PastTrainingImportResource(_CountsImportResource):
     venue or audience, participants), each with its municipality: head counts only, no kind,
     times or capacity."""
 
+    import_examples = {"開催日": "2023-12-09", "会場・対象": "地区公民館", "参加者数": "19"}
+
     held_on = _field("held_on", "開催日", JapaneseDateWidget(required=True))
     venue = _field("venue", "会場・対象")
     municipality = _field("municipality", "市町", MunicipalityWidget())
@@ -418,6 +431,13 @@ class PastTrainingImportResource(_CountsImportResource):
 class TsunagariMeetingImportResource(_CountsImportResource):
     """つながりミーティング from the tables kept before the platform (the seeds' 表 4-5: date,
     venue, participants without students, students), each with its municipality."""
+
+    import_examples = {
+        "実施日": "2023-11-18",
+        "会場": "地区公民館",
+        "参加者数（学生除く）": "24",
+        "学生参加者数": "3",
+    }
 
     held_on = _field("held_on", "実施日", JapaneseDateWidget(required=True))
     venue = _field("venue", "会場")

@@ -326,3 +326,35 @@ def test_every_admin_import_gets_the_japanese_import_page_even_if_declared_plain
     assert isinstance(site._registry[Organisation], JapaneseImportMixin)
     importing = [a for a in admin.site._registry.values() if isinstance(a, ImportMixin)]
     assert importing and all(isinstance(a, JapaneseImportMixin) for a in importing)
+
+
+@pytest.mark.parametrize(
+    ("model_name", "model"),
+    [("trainingsession", "TrainingSession"), ("tsunagarimeeting", "TsunagariMeeting")],
+)
+def test_past_trainings_and_meetings_import_through_the_same_page(
+    client, secretariat, model_name, model
+):
+    from supporters import models as supporters_models
+
+    MunicipalityFactory(name="八頭町")
+    template = client.get(
+        reverse(f"admin:supporters_{model_name}_import_template", args=["csv"])
+    ).content
+    assert template.startswith(b"\xef\xbb\xbf")
+
+    def import_template():
+        checked = client.post(
+            reverse(f"admin:supporters_{model_name}_import"),
+            {
+                "import_file": SimpleUploadedFile(
+                    "past.csv", template.decode("utf-8-sig").encode("cp932")
+                )
+            },
+            follow=True,
+        )
+        return client.post(checked.redirect_chain[-1][0], follow=True).content.decode()
+
+    assert "1 件を取り込みました。" in import_template()
+    assert "登録済みの 1 件は飛ばしました。" in import_template()  # the same row again
+    assert getattr(supporters_models, model).objects.count() == 1
