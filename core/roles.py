@@ -55,6 +55,7 @@ ROLE_PERMISSIONS = {
         "members.*",
         "supporters.*",
         "foodhub.*",
+        "exchange.*",  # the board's moderation and exchanges, the resource map's points
         "council.view_council",
         "council.change_council",
         "council.add_council",
@@ -95,6 +96,8 @@ ROLE_PERMISSIONS = {
         *_SUPPORTER_AGGREGATES,
         "reports.view_monthlyreport",
         "reports.build_monthlyreport",
+        "exchange.view_post",
+        "exchange.view_exchange",
     ],
     # Scoped to their assigned sites by foodhub's Site.objects.visible_to / operable_by (so no
     # foodhub.view_all_sites here).
@@ -147,6 +150,8 @@ ROLE_PERMISSIONS = {
         *_AUDIT_TRAIL,
         "reports.view_monthlyreport",
         "reports.export_for_audit",
+        "exchange.view_post",
+        "exchange.view_exchange",
     ],
 }
 
@@ -180,6 +185,10 @@ PERSONAL_DATA_READERS = {
     "foodhub.LiabilityConsent": frozenset({SECRETARIAT, HUB_OPERATOR}),
     "foodhub.Distribution": frozenset({SECRETARIAT, HUB_OPERATOR}),
     "council.CouncilMember": _SECRETARIAT_ONLY,
+    # Board posts name who posted (a contact's account); the threads may carry what a contact
+    # wrote despite the warning, so messages (shown inline on an exchange) stay with the 事務局.
+    "exchange.Post": frozenset({SECRETARIAT, COORDINATOR, AUDITOR}),
+    "exchange.Exchange": frozenset({SECRETARIAT, COORDINATOR, AUDITOR}),
     "council.AccessLog": frozenset(),  # read in the council workspace, not the admin
 }
 
@@ -193,6 +202,7 @@ NO_PERSONAL_DATA = frozenset(
         "core.GeneratedDocument",
         "core.Municipality",
         "council.Agency",
+        "exchange.Place",  # organisations, cafeterias and hubs on the public map
         "council.Category",
         "council.Council",
         "django_celery_beat.ClockedSchedule",

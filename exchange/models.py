@@ -10,8 +10,10 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from core.limits import PUBLIC_TEXT_MAX
+from members.models import Membership
 
 
 class Resource(models.TextChoices):
@@ -87,6 +89,7 @@ class Post(models.Model):
     moderated_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     rejection_reason = models.TextField(_("reason for not publishing"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["body"])
 
     objects = PostQuerySet.as_manager()
 
@@ -137,6 +140,7 @@ class Exchange(models.Model):
     matched_at = models.DateTimeField(_("matched at"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("exchange")
@@ -181,3 +185,155 @@ class Message(models.Model):
 
     def __str__(self):
         return f"{self.organisation}: {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- The public resource map (社会資源マップ) ----------------------------------------------------
+
+
+WEEKDAYS = [
+    ("mon", _("Monday")),
+    ("tue", _("Tuesday")),
+    ("wed", _("Wednesday")),
+    ("thu", _("Thursday")),
+    ("fri", _("Friday")),
+    ("sat", _("Saturday")),
+    ("sun", _("Sunday")),
+]
+
+
+class PlaceQuerySet(models.QuerySet):
+    def public(self):
+        """What the public map shows: places marked public; a member organisation's only while
+        its membership is active (the directory's rule), a hub's only while the site exists."""
+        active = Membership.objects.active().filter(organisation=models.OuterRef("organisation"))
+        return self.filter(is_public=True).filter(
+            ~Q(kind=Place.Kind.ORGANISATION) | Q(models.Exists(active))
+        )
+
+
+class Place(models.Model):
+    """A point on the public resource map: a member organisation that agreed to appear, a
+    子ども食堂 or 地域食堂 with its opening days, or a food hub. No person is ever a place.
+
+    The 事務局 places it by clicking the map in the admin or typing coordinates; without them
+    it stands at its municipality's centre (exchange/data/municipalities.json)."""
+
+    class Kind(models.TextChoices):
+        ORGANISATION = "organisation", _("member organisation")
+        CHILDREN_CAFETERIA = "children", _("children's cafeteria")
+        COMMUNITY_CAFETERIA = "community", _("community cafeteria")
+        HUB = "hub", _("food hub")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(
+        _("name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty to use the organisation's or the site's name."),
+    )
+    organisation = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="map_places",
+        verbose_name=_("member organisation"),
+        help_text=_("The member organisation this is, or that runs the cafeteria."),
+    )
+    site = models.ForeignKey(
+        "foodhub.Site",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="map_places",
+        verbose_name=_("food hub"),
+    )
+    municipality = models.ForeignKey(
+        "core.Municipality",
+        on_delete=models.PROTECT,
+        related_name="map_places",
+        verbose_name=_("municipality"),
+    )
+    activity_fields = models.ManyToManyField(
+        "members.ActivityField",
+        blank=True,
+        related_name="map_places",
+        verbose_name=_("fields of activity"),
+        help_text=_("A member organisation's own fields are shown as well."),
+    )
+    venue = models.CharField(
+        _("venue"),
+        max_length=200,
+        blank=True,
+        help_text=_("A public place (community hall, temple…), never a private home."),
+    )
+    description = models.TextField(_("description"), blank=True, max_length=PUBLIC_TEXT_MAX)
+    opening_note = models.CharField(
+        _("opening times"),
+        max_length=200,
+        blank=True,
+        help_text=_("e.g. 2nd and 4th Saturday, 17:00–19:00"),
+    )
+    opens_mon = models.BooleanField(_("Monday"), default=False)
+    opens_tue = models.BooleanField(_("Tuesday"), default=False)
+    opens_wed = models.BooleanField(_("Wednesday"), default=False)
+    opens_thu = models.BooleanField(_("Thursday"), default=False)
+    opens_fri = models.BooleanField(_("Friday"), default=False)
+    opens_sat = models.BooleanField(_("Saturday"), default=False)
+    opens_sun = models.BooleanField(_("Sunday"), default=False)
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=8, decimal_places=5, null=True, blank=True
+    )
+    is_public = models.BooleanField(_("shown on the public map"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("place on the map")
+        verbose_name_plural = _("places on the map")
+        ordering = ["municipality__display_order", "kind", "name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="organisation") | Q(organisation__isnull=False),
+                name="place_organisation_has_organisation",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="hub") | Q(site__isnull=False),
+                name="place_hub_has_site",
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__gte=20,
+                    latitude__lte=46,
+                    longitude__gte=122,
+                    longitude__lte=154,
+                ),
+                name="place_coordinates_in_japan",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["is_public", "municipality", "kind"], name="place_public_list"),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.name:
+            return self.name
+        if self.organisation_id:
+            return self.organisation.name
+        if self.site_id:
+            return self.site.name
+        return ""
+
+    @property
+    def opening_days(self) -> list[str]:
+        return [str(label) for code, label in WEEKDAYS if getattr(self, f"opens_{code}")]

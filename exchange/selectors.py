@@ -2,10 +2,16 @@
 
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from .models import Exchange, Post
+from core.models import Municipality
+from members.models import Organisation
+
+from .geography import centre_of, neighbours_of
+from .models import WEEKDAYS, Exchange, Message, Place, Post
+
+WEEKDAY_CODES = {code for code, _label in WEEKDAYS}
 
 
 def board_figures(start: datetime.date, end: datetime.date) -> dict:
@@ -25,3 +31,142 @@ def board_figures(start: datetime.date, end: datetime.date) -> dict:
         withdrawn=Count("pk", filter=Q(withdrawn_at__gte=since, withdrawn_at__lt=until)),
     )
     return {**posts, **outcomes}
+
+
+# --- the board ---------------------------------------------------------------------------------
+
+
+def _with_relations(posts):
+    return posts.select_related("organisation", "municipality").prefetch_related("activity_fields")
+
+
+def nearby_municipality_ids(municipality) -> list[int]:
+    """The municipality and its neighbours (exchange/data/municipalities.json)."""
+    names = {municipality.name, *neighbours_of(municipality.name)}
+    return list(
+        Municipality.objects.filter(Q(name__in=names) | Q(pk=municipality.pk)).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def suggestions_for(post):
+    """Published posts of the other kind that may suit `post`: another organisation, the same
+    resource, the same or a neighbouring municipality, a field of activity in common, and dates
+    that overlap. Soonest first."""
+    other_kind = Post.Kind.OFFER if post.kind == Post.Kind.NEED else Post.Kind.NEED
+    fields = post.activity_fields.all()
+    return _with_relations(
+        Post.objects.published()
+        .filter(
+            kind=other_kind,
+            resource=post.resource,
+            municipality_id__in=nearby_municipality_ids(post.municipality),
+            starts_on__lte=post.ends_on,
+            ends_on__gte=post.starts_on,
+        )
+        .exclude(organisation_id=post.organisation_id)
+        .filter(
+            Exists(
+                Post.activity_fields.through.objects.filter(
+                    post_id=OuterRef("pk"), activityfield__in=fields
+                )
+            )
+        )
+        .order_by("starts_on", "pk")
+    )
+
+
+def board_posts(*, kind="", resource="", municipality_id=None, field_id=None, today=None):
+    """What members see on the board: published posts whose dates have not passed."""
+    today = today or timezone.localdate()
+    posts = Post.objects.published().filter(ends_on__gte=today)
+    if kind:
+        posts = posts.filter(kind=kind)
+    if resource:
+        posts = posts.filter(resource=resource)
+    if municipality_id:
+        posts = posts.filter(municipality_id=municipality_id)
+    if field_id:
+        posts = posts.filter(activity_fields__id=field_id)
+    return _with_relations(posts.order_by("starts_on", "-pk"))
+
+
+def organisation_posts(organisation):
+    return _with_relations(Post.objects.filter(organisation=organisation))
+
+
+def visible_post(organisation, pk):
+    """A post an organisation's contact may open: its own (any state) or a published one."""
+    return _with_relations(
+        Post.objects.filter(Q(organisation=organisation) | Q(status=Post.Status.PUBLISHED))
+    ).get(pk=pk)
+
+
+def organisation_exchanges(organisation):
+    """The exchanges an organisation takes part in, newest activity first."""
+    return (
+        Exchange.objects.filter(
+            Q(need__organisation=organisation) | Q(offer__organisation=organisation)
+        )
+        .select_related("need__organisation", "offer__organisation")
+        .annotate(last_message_at=Max("messages__created_at"))
+        .order_by("-last_message_at", "-pk")
+    )
+
+
+def visible_exchange(organisation, pk):
+    return (
+        organisation_exchanges(organisation)
+        .select_related("need__municipality", "offer__municipality")
+        .prefetch_related(
+            Prefetch(
+                "messages",
+                queryset=Message.objects.select_related("organisation", "author"),
+            )
+        )
+        .get(pk=pk)
+    )
+
+
+def exchanges_between(own_post, other_post):
+    need, offer = (
+        (own_post, other_post) if own_post.kind == Post.Kind.NEED else (other_post, own_post)
+    )
+    return Exchange.objects.filter(need=need, offer=offer).first()
+
+
+# --- the public resource map -------------------------------------------------------------------
+
+
+def map_places(*, municipality_id=None, field_id=None, weekday: str = ""):
+    """The public map's places, filtered: by municipality, by field of activity (the place's own
+    or its member organisation's) and by a day of the week it opens ("mon" … "sun")."""
+    places = (
+        Place.objects.public()
+        .select_related("municipality", "organisation", "site")
+        .prefetch_related("activity_fields", "organisation__activity_fields")
+        .order_by("municipality__display_order", "municipality_id", "kind", "name", "pk")
+    )
+    if municipality_id:
+        places = places.filter(municipality_id=municipality_id)
+    if field_id:
+        own = Place.activity_fields.through.objects.filter(
+            place_id=OuterRef("pk"), activityfield_id=field_id
+        )
+        organisation = Organisation.activity_fields.through.objects.filter(
+            organisation_id=OuterRef("organisation_id"), activityfield_id=field_id
+        )
+        places = places.filter(Q(Exists(own)) | Q(Exists(organisation)))
+    if weekday in WEEKDAY_CODES:
+        places = places.filter(**{f"opens_{weekday}": True})
+    return places
+
+
+def place_point(place) -> tuple[float, float, bool] | None:
+    """(latitude, longitude, placed) of a place: where the 事務局 put it, else its municipality's
+    centre (placed False), else None."""
+    if place.latitude is not None and place.longitude is not None:
+        return float(place.latitude), float(place.longitude), True
+    centre = centre_of(place.municipality.name)
+    return (*centre, False) if centre else None

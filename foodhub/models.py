@@ -907,6 +907,7 @@ class FoodRequest(models.Model):
         IN_PROGRESS = "in_progress", _("being prepared")
         FILLED = "filled", _("handed over")
         DECLINED = "declined", _("declined")
+        CANCELLED = "cancelled", _("cancelled by the requester")
 
     class Handover(models.TextChoices):
         PICKUP = "pickup", _("pick-up at the hub")

@@ -191,3 +191,19 @@ class FoodRequestDetailView(PartnerMixin, View):
             "foodhub/portal/request_detail.html",
             {**self.partner_context(), "request_obj": food_request},
         )
+
+    def post(self, request, pk):
+        """Cancel the request (only while no operator has started it)."""
+        if self.partner is None:
+            raise Http404
+        try:
+            food_request = selectors.food_request_get_for_partner(partner=self.partner, pk=pk)
+        except FoodRequest.DoesNotExist as exc:
+            raise Http404 from exc
+        try:
+            services.food_request_cancel(request=food_request, actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The request was cancelled."))
+        return redirect("food-portal:request-detail", pk=pk)

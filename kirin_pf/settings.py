@@ -6,6 +6,7 @@ README.md; `tests/test_deployment.py` checks that docker-compose sets only names
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from csp.constants import NONCE, NONE, SELF
@@ -254,6 +255,17 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The public resource map's tiles (exchange): any XYZ tile server; OpenStreetMap's by default.
+# Its origin is added to the CSP's img-src below; an empty URL draws the map without tiles.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env.str(
+    "MAP_TILE_ATTRIBUTION",
+    default='&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+    " contributors",
+)
+_tiles = urlsplit(MAP_TILE_URL.replace("{s}.", "*."))
+MAP_TILE_ORIGINS = [f"{_tiles.scheme}://{_tiles.netloc}"] if _tiles.netloc else []
+
 # No inline script anywhere (scripts are static files); the few <style> blocks carry the request's
 # nonce ({{ request.csp_nonce }}); style="" attributes (chart bar widths) cannot run code and stay
 # allowed. The browser tests fail on any violation (tests/conftest.py `browser`).
@@ -263,7 +275,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF, NONCE],
         "style-src-attr": ["'unsafe-inline'"],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MAP_TILE_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

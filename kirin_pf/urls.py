@@ -16,6 +16,8 @@ urlpatterns = [
     path("supporters/", include("supporters.urls")),
     # Before members/: the contact portal's food requests live in foodhub (foodhub/portal.py).
     path("members/my/food/", include("foodhub.portal_urls")),
+    path("members/my/board/", include("exchange.portal_urls")),
+    path("map/", include("exchange.urls")),
     path("members/", include("members.urls")),
     path("council/", include("council.urls")),
     path("reports/", include("reports.urls")),

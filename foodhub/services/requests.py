@@ -286,6 +286,61 @@ def food_request_decline(*, request, reason: str, actor) -> FoodRequest:
     return request
 
 
+def food_request_release(*, request, actor) -> FoodRequest:
+    """Give a started request back to the queue (the operator cannot go on with it): waiting
+    again, for any operator of the site to start. The operator who started it releases it, or
+    anyone who may operate every site (the 事務局 when that operator is away). Adjustments
+    already made stay, with their reason, for the next operator to see."""
+    require_operable(site=request.site, actor=actor)
+    with transaction.atomic():
+        request = _locked(request)
+        if request.status == FoodRequest.Status.SUBMITTED:
+            return request  # a double click
+        if request.status != FoodRequest.Status.IN_PROGRESS:
+            raise ValidationError(
+                _("This request is %(status)s and can no longer be changed.")
+                % {"status": request.get_status_display()}
+            )
+        if request.operator_id != actor.pk and not actor.has_perm("foodhub.operate_all_sites"):
+            raise ValidationError(
+                _("%(operator)s is preparing this request.") % {"operator": request.operator}
+            )
+        request.status = FoodRequest.Status.SUBMITTED
+        request.operator = None
+        request.started_at = None
+        audit(request, "foodhub.food_request.released", actor).save(
+            update_fields=["status", "operator", "started_at"]
+        )
+        _mail_on_commit(request, "released", period=timezone.now().isoformat())
+    return request
+
+
+# --- the requester -----------------------------------------------------------------------------
+
+
+def food_request_cancel(*, request, actor) -> FoodRequest:
+    """The requester withdraws a request nobody has started preparing yet; once an operator has
+    started it, the requester asks the hub instead (the operator may decline or release it)."""
+    contact = getattr(actor, "organisation_contact", None)
+    if contact is None or contact.organisation_id != request.partner.organisation_id:
+        raise PermissionDenied
+    with transaction.atomic():
+        request = _locked(request)
+        if request.status == FoodRequest.Status.CANCELLED:
+            return request  # a double click
+        if request.status != FoodRequest.Status.SUBMITTED:
+            raise ValidationError(
+                _("The hub has already started this request: contact the hub to change it.")
+            )
+        request.status = FoodRequest.Status.CANCELLED
+        request.closed_at = timezone.now()
+        audit(request, "foodhub.food_request.cancelled", actor).save(
+            update_fields=["status", "closed_at"]
+        )
+        _mail_on_commit(request, "cancelled")
+    return request
+
+
 def _handover_date(request, distributed_on) -> datetime.date:
     return max(request.needed_on, distributed_on)
 
@@ -374,6 +429,8 @@ SUBJECTS = {
     "declined": lambda: _("[Food request] declined"),
     "filled": lambda: _("[Food request] ready"),
     "reminder": lambda: _("[Food request] tomorrow"),
+    "released": lambda: _("[Food request] back in the queue"),
+    "cancelled": lambda: _("[Food request] cancelled"),
 }
 
 

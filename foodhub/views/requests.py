@@ -111,6 +111,8 @@ class FoodRequestDetailView(StaffView):
                 "reason_form": reason_form or ReasonForm(),
                 "failed_action": action,
                 "mine": food_request.operator_id == request.user.pk,
+                "may_release": food_request.operator_id == request.user.pk
+                or request.user.has_perm("foodhub.operate_all_sites"),
                 "min_shelf_life": {
                     kind: services.min_shelf_life_days(kind)
                     for kind in ("ambient", "chilled", "frozen")
@@ -121,7 +123,7 @@ class FoodRequestDetailView(StaffView):
 
 
 class FoodRequestActionView(FoodRequestDetailView):
-    """POST start / adjust / decline / fill; refusals shown on the request's page."""
+    """POST start / adjust / decline / release / fill; refusals shown on the request's page."""
 
     permission_required = "foodhub.change_foodrequest"
     http_method_names = ["post"]
@@ -156,6 +158,9 @@ class FoodRequestActionView(FoodRequestDetailView):
                     actor=request.user,
                 )
                 messages.success(request, _("The adjustment was recorded."))
+            elif action == "release":
+                services.food_request_release(request=food_request, actor=request.user)
+                messages.success(request, _("The request is back in the queue."))
             elif action == "fill":
                 return self._fill(request, food_request)
             else:
