@@ -358,3 +358,30 @@ def test_past_trainings_and_meetings_import_through_the_same_page(
     assert "1 件を取り込みました。" in import_template()
     assert "登録済みの 1 件は飛ばしました。" in import_template()  # the same row again
     assert getattr(supporters_models, model).objects.count() == 1
+
+
+def test_the_import_pages_are_in_japanese(client, secretariat, monkeypatch):
+    from tests.staff.test_japanese import english_words
+
+    # Format and encoding names as Excel's own save dialog writes them.
+    formats = {"UTF", "Shift", "JIS", "xlsx"}
+
+    def failing_check(self, instance, row):
+        raise RuntimeError("unexpected English failure")
+
+    monkeypatch.setattr(RegisterImportResource, "_check_email", failing_check)
+    pages = [
+        client.get(reverse("admin:members_organisation_import")),
+        client.get(reverse("admin:supporters_supporter_import")),
+        client.get(reverse("admin:supporters_trainingsession_import")),
+        _upload(client, b"\x81\xff\xfe broken"),  # neither UTF-8 nor cp932
+        _upload(client, _csv(_rows(2))),  # a row that fails unexpectedly
+    ]
+
+    for response in pages:
+        html = response.content.decode().replace("register.csv", "")  # the file's name is data
+        assert response.status_code == 200
+        assert english_words(html) - formats == set()
+        assert "unexpected" not in html and "Traceback" not in html
+    assert "この行を読み取れませんでした" in pages[-1].content.decode()
+    assert "ファイルの文字を読み取れません" in pages[-2].content.decode()
