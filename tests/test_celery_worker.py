@@ -85,3 +85,35 @@ def test_a_real_worker_renders_the_platform_summary(celery_worker_process):
     pdf_path = Path(settings.MEDIA_ROOT) / document.file.name
     text = pdf_text(pdf_path, layout=False)
     assert "プラットフォーム概要" in text
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_checks_then_imports_a_register(celery_worker_process):
+    from core.models import ImportJob
+    from core.tasks import import_job_task
+    from members.models import Membership
+    from members.resources import RegisterImportResource
+    from tests.factories import StaffFactory
+
+    rows = "".join(f"取込団体{n},とりこみ{n},その他,一般団体,2024/4/1,\r\n" for n in range(600))
+    content = ("団体名,ふりがな,種別,区分,入会日,市町村\r\n" + rows).encode("cp932")
+    job = ImportJob.objects.create(
+        model="members.Organisation",
+        resource=f"{RegisterImportResource.__module__}.{RegisterImportResource.__qualname__}",
+        file_name="register.csv",
+        content=content,
+        total_rows=600,
+        stage=ImportJob.Stage.CHECKING,
+        in_background=True,
+        user=StaffFactory(),
+    )
+
+    checked = import_job_task.apply_async(args=[job.pk, False], queue=celery_worker_process)
+    assert checked.get(timeout=90) == ImportJob.Stage.CHECKED
+    assert not Membership.objects.exists()
+    imported = import_job_task.apply_async(args=[job.pk, True], queue=celery_worker_process)
+
+    assert imported.get(timeout=90) == ImportJob.Stage.DONE
+    job.refresh_from_db()
+    assert job.summary["new"] == 600 and bytes(job.content) == b""
+    assert Membership.objects.count() == 600
