@@ -3,6 +3,8 @@ waiting for review and a prospect. Idempotent; called by `manage.py load_demo_da
 
 import datetime
 
+from django.utils import timezone
+
 from .models import (
     ActivityField,
     Application,
@@ -62,6 +64,39 @@ def load(municipalities: dict) -> None:
     for name, kana, town in SAMPLE_GENERAL:
         _member(name, kana, municipalities[town], Membership.Tier.GENERAL)
     _join_flow_samples(municipalities)
+    _last_month_member(municipalities, today=timezone.localdate())
+
+
+def _last_month_member(municipalities, *, today: datetime.date) -> None:
+    """A general member admitted last month through the service (once per month), so the
+    monthly report built on the 1st shows the register moving. Fictional, marked （サンプル）."""
+    from .services import application_approve
+
+    first = (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    application, _created = Application.objects.get_or_create(
+        reference=f"KPF-SAMPLE{first:%Y%m}",
+        defaults={
+            "name": f"（サンプル）{first.year}年{first.month}月入会の子ども食堂",
+            "name_kana": "さんぷる こどもしょくどう",
+            "organisation_type": OrganisationType.NPO,
+            "representative_name": "（サンプル）代表者",
+            "contact_name": "（サンプル）担当者",
+            "postal_code": "680-0000",
+            "address": "鳥取県鳥取市（サンプル）",
+            "phone": "0857-00-0000",
+            "email": "sample-member@kirin-pf.example",
+            "municipality": municipalities["鳥取市"],
+            "activity_summary": "子ども食堂（サンプル）",
+            "declares_isolation_activity": True,
+            "declares_no_antisocial_ties": True,
+            "declares_agreement": True,
+            "checked_activity": True,
+            "checked_no_antisocial": True,
+            "checked_is_organisation": True,
+        },
+    )
+    if application.status == Application.Status.SUBMITTED:
+        application_approve(application=application, actor=None, on=first.replace(day=18))
 
 
 def _member(name, kana, municipality, tier):

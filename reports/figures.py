@@ -519,7 +519,7 @@ def exchange_tables(periods) -> list[dict]:
         make_table(
             "exchange_board",
             "exchange",
-            _("Mutual help between members"),
+            _("Needs and offers on the board"),
             _flow_columns(periods),
             rows,
             note=_("Posts on the needs and resources board, and exchanges by what they reached."),

@@ -27,6 +27,7 @@ def test_the_demo_fills_every_section_of_last_months_report(settings):
     snapshot = monthly_snapshot(previous_month(timezone.localdate()))
 
     assert this_month_column(snapshot, "members_by_tier")["合計"] > 0
+    assert this_month_column(snapshot, "members_changes")["新規入会"] == 1
     trainings = this_month_column(snapshot, "supporters_trainings")
     assert list(trainings.values()) == [1, 18]  # sessions, participants: once, loaded twice
     meetings = this_month_column(snapshot, "supporters_meetings")
