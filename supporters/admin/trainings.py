@@ -90,9 +90,14 @@ class PastTrainingForm(forms.ModelForm):
             "title",
             "programme",
         ]
-        labels = {"unrecorded_participants": gettext_lazy("participants")}
+        labels = {
+            "unrecorded_participants": gettext_lazy("participants"),
+            "programme": gettext_lazy("contents or notes"),
+        }
         help_texts = {
+            "held_on": gettext_lazy("The day it was held (no times are needed)."),
             "venue": gettext_lazy("The venue or the audience (at least one of the two)."),
+            "unrecorded_participants": gettext_lazy("How many took part (no names)."),
             "title": gettext_lazy("Optional."),
         }
 
@@ -212,6 +217,12 @@ class TrainingSessionAdmin(ImportMixin, ServiceModelAdmin, SupportersModelAdmin)
         if self._counts_only(request, obj):
             kwargs["form"] = PastTrainingForm
         return super().get_form(request, obj, change, **kwargs)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if self._counts_only(request, None):
+            title = _("Add a past training (head count only)")
+            extra_context = {**(extra_context or {}), "title": title}
+        return super().add_view(request, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         past_url = f"{reverse('admin:supporters_trainingsession_add')}?{COUNTS_ONLY_VAR}=1"
