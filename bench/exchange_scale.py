@@ -109,10 +109,10 @@ def add_rows(n, done, site_ids, category, field, staff):
             INSERT INTO members_organisation (name, name_kana, organisation_type,
                 representative_name, contact_name, postal_code, address, phone, email, website,
                 municipality_id, activity_summary, strengths, public_fields, search_text,
-                created_at)
+                name_key, created_at)
             SELECT 'ベンチ食堂' || g, 'べんちしょくどう' || g, 'voluntary', '', '', '', '', '',
                 '', '', ({towns})[1 + mod(g, 7)], '', '', '["website"]', 'べんちしょくどう' || g,
-                now()
+                'べんち食堂' || g, now()
             FROM generate_series(%s, %s - 1) g
             """,
             [p0, p1],
@@ -122,7 +122,7 @@ def add_rows(n, done, site_ids, category, field, staff):
             INSERT INTO foodhub_recipient (kind, site_id, municipality_id, name,
                 running_organisation, reference_code, referring_agency, search_text)
             SELECT 'cafeteria', ({sites})[1 + mod(g, {len(site_ids)})], o.municipality_id, o.name,
-                '', '', '', o.name_kana
+                '', NULL, '', o.name_kana
             FROM generate_series(%s, %s - 1) g
             JOIN members_organisation o ON o.name = 'ベンチ食堂' || g
             """,

@@ -205,9 +205,9 @@ class PlaceQuerySet(models.QuerySet):
     def public(self):
         """What the public map shows: places marked public; a member organisation's only while
         its membership is active (the directory's rule), a hub's only while the site exists."""
-        active = Membership.objects.active().filter(organisation=models.OuterRef("organisation"))
+        active = Membership.objects.active().values("organisation_id")
         return self.filter(is_public=True).filter(
-            ~Q(kind=Place.Kind.ORGANISATION) | Q(models.Exists(active))
+            ~Q(kind=Place.Kind.ORGANISATION) | Q(organisation_id__in=active)
         )
 
 

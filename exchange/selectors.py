@@ -140,27 +140,40 @@ def exchanges_between(own_post, other_post):
 
 
 def map_places(*, municipality_id=None, field_id=None, weekday: str = ""):
-    """The public map's places, filtered: by municipality, by field of activity (the place's own
-    or its member organisation's) and by a day of the week it opens ("mon" … "sun")."""
-    places = (
-        Place.objects.public()
-        .select_related("municipality", "organisation", "site")
-        .prefetch_related("activity_fields", "organisation__activity_fields")
-        .order_by("municipality__display_order", "municipality_id", "kind", "name", "pk")
+    """The public map's places in list order, as a queryset of ids (the page is cut from it, then
+    `map_places_in_order` loads the page's rows with what they show: sorting only ids keeps the
+    joins out of the sort at national scale). Filters: municipality, field of activity (the
+    place's own or its member organisation's) and a day of the week it opens ("mon" … "sun")."""
+    places = Place.objects.public().order_by(
+        "municipality__display_order", "municipality_id", "kind", "name", "pk"
     )
     if municipality_id:
         places = places.filter(municipality_id=municipality_id)
     if field_id:
-        own = Place.activity_fields.through.objects.filter(
-            place_id=OuterRef("pk"), activityfield_id=field_id
-        )
+        # Two hashed IN lists rather than a correlated EXISTS per row.
+        own = Place.activity_fields.through.objects.filter(activityfield_id=field_id)
         organisation = Organisation.activity_fields.through.objects.filter(
-            organisation_id=OuterRef("organisation_id"), activityfield_id=field_id
+            activityfield_id=field_id
         )
-        places = places.filter(Q(Exists(own)) | Q(Exists(organisation)))
+        places = places.filter(
+            Q(pk__in=own.values("place_id"))
+            | Q(organisation_id__in=organisation.values("organisation_id"))
+        )
     if weekday in WEEKDAY_CODES:
         places = places.filter(**{f"opens_{weekday}": True})
-    return places
+    return places.values_list("pk", flat=True)
+
+
+def map_places_in_order(ids) -> list:
+    """The places of `ids` (one page), in that order, with what the list shows."""
+    ids = list(ids)
+    rows = (
+        Place.objects.filter(pk__in=ids)
+        .select_related("municipality", "organisation", "site")
+        .prefetch_related("activity_fields", "organisation__activity_fields")
+        .in_bulk()
+    )
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 def place_point(place) -> tuple[float, float, bool] | None:
@@ -170,3 +183,11 @@ def place_point(place) -> tuple[float, float, bool] | None:
         return float(place.latitude), float(place.longitude), True
     centre = centre_of(place.municipality.name)
     return (*centre, False) if centre else None
+
+
+def place_fields(place) -> list:
+    """The place's fields of activity and its member organisation's, once each (prefetched)."""
+    fields = list(place.activity_fields.all())
+    if place.organisation_id:
+        fields += place.organisation.activity_fields.all()
+    return list({field.pk: field for field in fields}.values())

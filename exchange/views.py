@@ -46,7 +46,10 @@ class ResourceMapView(View):
             weekday=values.get("day", ""),
         )
         page = Paginator(places, PER_PAGE).get_page(request.GET.get("page"))
-        rows = [(place, selectors.place_point(place)) for place in page]
+        rows = [
+            (place, selectors.place_point(place), selectors.place_fields(place))
+            for place in selectors.map_places_in_order(page)
+        ]
         return render(
             request,
             "exchange/map.html",

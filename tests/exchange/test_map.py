@@ -142,3 +142,16 @@ def test_the_map_list_takes_constant_queries(client):
 
     run()  # warm: per-process caches (the site's contact details) filled once
     assert_constant_queries(run, add, small=3, large=30)
+
+
+def test_the_demo_places_load_twice_as_once(client):
+    from exchange import demo
+
+    towns = {name: town(name) for name in ["鳥取市", "八頭町", "智頭町", "岩美町"]}
+    SiteFactory(name="ハブ拠点 八頭町", municipality=towns["八頭町"])
+    demo.load(towns)
+    demo.load(towns)
+    assert Place.objects.filter(kind="hub").count() == 1
+    assert Place.objects.filter(name__endswith="（見本）").count() == 4
+    page = client.get(reverse("exchange:map"), {"day": "wed"}).content.decode()
+    assert "こども食堂 ひだまり（見本）" in page and "みんなの食堂 さくら（見本）" not in page
