@@ -117,9 +117,9 @@ def transfer_list_filtered(user, *, site_id=None, state=None):
     transfers = transfer_list_for_user(user)
     if site_id:
         transfers = transfers.filter(Q(from_site_id=site_id) | Q(to_site_id=site_id))
-    differing = TransferLine.objects.filter(transfer=OuterRef("pk")).filter(
-        Q(received_kg__lt=F("kg")) | ~Q(received_quantity=F("quantity"))
-    )
+    differing = TransferLine.objects.filter(
+        transfer=OuterRef("pk"), received_kg__isnull=False, received_quantity__isnull=False
+    ).filter(Q(received_kg__lt=F("kg")) | ~Q(received_quantity=F("quantity")))
     lines = TransferLine.objects.filter(transfer=OuterRef("pk")).order_by().values("transfer")
     transfers = transfers.annotate(
         has_difference=Exists(differing),
@@ -752,3 +752,16 @@ def food_request_figures_between(start: datetime.date, end: datetime.date) -> di
         .order_by()
     )
     return {"by_site": by_site, "kg_by_partner": kg_by_partner}
+
+
+def site_counts() -> dict:
+    """Food sites for the platform summary: {"logistics": n, "town": n, "by_municipality":
+    {municipality name: n}}. Two queries."""
+    by_kind = dict(Site.objects.values_list("kind").annotate(n=Count("pk")).order_by())
+    return {
+        "logistics": by_kind.get(Site.Kind.LOGISTICS_HUB, 0),
+        "town": by_kind.get(Site.Kind.TOWN_HUB, 0),
+        "by_municipality": dict(
+            Site.objects.values_list("municipality__name").annotate(n=Count("pk")).order_by()
+        ),
+    }

@@ -48,14 +48,15 @@ def test_calendar_lists_upcoming_public_sessions_only(client):
     assert "中止の研修" not in html
 
 
-def test_calendar_shows_full_sessions_without_a_signup_link(client):
+def test_calendar_shows_full_sessions_with_the_waiting_list_instead_of_a_signup(client):
     session = TrainingSessionFactory(title="満席の研修", capacity=1)
     RegistrationFactory(session=session)
 
     html = client.get(reverse("supporters:training-list")).content.decode()
 
     assert "満席" in html
-    assert reverse("supporters:training-signup", args=[session.pk]) not in html
+    assert "満席の研修 に申し込む" not in html
+    assert "満席の研修 のキャンセル待ちに登録する" in html
 
 
 def test_calendar_query_count_does_not_grow_with_sessions(client, django_assert_max_num_queries):
