@@ -157,14 +157,14 @@ def test_short_stock_and_a_concurrent_change_are_two_different_messages(staff, h
             stock_seen=stock_seen,
         )
 
-    with pytest.raises(ValidationError, match=r"在庫が足りません: 残り 10.00 kg") as short:
+    with pytest.raises(ValidationError, match=r"在庫が足りません: 残り 10\.00 kg") as short:
         distribute(12, mark)
     assert "他の担当者" not in str(short.value)
     distribute(4, mark)  # another operator, from their own page
     with pytest.raises(ValidationError, match="この画面を表示した後に、他の担当者が") as taken:
         distribute(8, mark)  # the page shown before that distribution
     assert "6.00 kg" in str(taken.value)
-    with pytest.raises(ValidationError, match="在庫が足りません: 残り 6.00 kg"):
+    with pytest.raises(ValidationError, match=r"在庫が足りません: 残り 6\.00 kg"):
         distribute(8, services.stock_mark())  # a page shown after it
 
 
