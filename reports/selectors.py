@@ -1,40 +1,34 @@
-"""Reads across the domain apps for reports. The only place allowed to combine them."""
+"""Reads across the domain apps for reports, through their selectors only."""
 
-from django.db.models import Count, Q
+from django.utils import timezone
 
 from core.selectors import municipality_list
-from foodhub.models import Site
-from members.models import Membership
-from supporters.models import Supporter
+from foodhub import selectors as food
+from members import selectors as members
+from supporters import selectors as supporters
 
 
 def platform_counts() -> dict:
-    """Headline figures for the platform: a fixed number of queries whatever the data size."""
-    members = Membership.objects.active().aggregate(
-        steering=Count("pk", filter=Q(tier=Membership.Tier.STEERING)),
-        general=Count("pk", filter=Q(tier=Membership.Tier.GENERAL)),
-    )
-    sites = Site.objects.aggregate(
-        logistics=Count("pk", filter=Q(kind=Site.Kind.LOGISTICS_HUB)),
-        town=Count("pk", filter=Q(kind=Site.Kind.TOWN_HUB)),
-    )
-    by_municipality = municipality_list().annotate(
-        supporter_count=Count(
-            "supporters",
-            filter=Q(supporters__status__in=Supporter.COUNTED_STATUSES),
-            distinct=True,
-        ),
-        member_count=Count(
-            "organisations__memberships",
-            filter=Q(organisations__memberships__ended_on__isnull=True),
-            distinct=True,
-        ),
-        site_count=Count("food_sites", distinct=True),
-    )
+    """Headline figures for the platform today: a fixed number of queries whatever the size."""
+    today = timezone.localdate()
+    member_counts = members.member_counts_on(today)
+    tiers = member_counts["by_tier"]
+    steering, general = tiers.get("steering", 0), tiers.get("general", 0)
+    supporter_counts = {
+        row["municipality"]: row["counted"]
+        for row in supporters.supporter_figures_by_municipality(
+            new_from=today, new_to=today, on=today
+        )
+    }
+    sites = food.site_counts()
     return {
-        "members": {**members, "total": members["steering"] + members["general"]},
-        "supporters": Supporter.objects.counted().count(),
-        "sites": {**sites, "total": sites["logistics"] + sites["town"]},
+        "members": {"steering": steering, "general": general, "total": steering + general},
+        "supporters": sum(supporter_counts.values()),
+        "sites": {
+            "logistics": sites["logistics"],
+            "town": sites["town"],
+            "total": sites["logistics"] + sites["town"],
+        },
         "municipalities": [
             {
                 "name": m.name,
@@ -45,10 +39,10 @@ def platform_counts() -> dict:
                     str(m.aged_65_plus_percent) if m.aged_65_plus_percent is not None else None
                 ),
                 "community_cafeterias": m.community_cafeterias,
-                "members": m.member_count,
-                "supporters": m.supporter_count,
-                "sites": m.site_count,
+                "members": member_counts["by_municipality"].get(m.name, 0),
+                "supporters": supporter_counts.get(m.name, 0),
+                "sites": sites["by_municipality"].get(m.name, 0),
             }
-            for m in by_municipality
+            for m in municipality_list()
         ],
     }

@@ -104,3 +104,18 @@ def test_the_check_catches_reports_reading_council_models(tmp_path, monkeypatch)
         "reports/sneaky.py:2 imports council.models",
         "reports/sneaky.py:3 imports council",
     ]
+
+
+def test_reports_reads_the_domain_apps_through_their_selectors():
+    """reports never imports a domain app's models or services: its figures come through the
+    apps' selectors (so an app may change how it stores them, e.g. monthly roll-ups), and the
+    demo loader calls each app's demo module."""
+    found = [
+        f"{path.relative_to(ROOT)}:{line} imports {name}"
+        for path in app_modules("reports")
+        for line, _module, names in imports(path)
+        for name in names
+        if name.split(".")[0] in {*DOMAIN_APPS, "exchange"}
+        and name.split(".")[1:2] not in (["selectors"], ["demo"])
+    ]
+    assert found == []
