@@ -162,7 +162,7 @@ class TrainingSessionAdmin(ImportMixin, ServiceModelAdmin, SupportersModelAdmin)
     form = TrainingSessionForm
     list_display = (
         "__str__",
-        "kind",
+        "kind_or_past",
         "held_on",
         "municipality",
         "venue",
@@ -229,10 +229,14 @@ class TrainingSessionAdmin(ImportMixin, ServiceModelAdmin, SupportersModelAdmin)
         extra_context = {**(extra_context or {}), "past_record_url": past_url}
         return super().changelist_view(request, extra_context)
 
+    @admin.display(description=gettext_lazy("kind"), ordering="kind")
+    def kind_or_past(self, session):
+        return _("past record") if session.counts_only else session.get_kind_display()
+
     @admin.display(description=gettext_lazy("attendance"))
     def attendance_link(self, session):
         if session.counts_only:
-            return _("past record (head count only)")
+            return _("head count only")
         url = reverse("admin:supporters_trainingsession_attendance", args=[session.pk])
         return format_html('<a href="{}">{}</a>', url, _("record attendance"))
 
