@@ -15,9 +15,9 @@ from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.models import Group
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save
 from django.dispatch import receiver
@@ -90,6 +90,25 @@ def _current_request():
 @receiver(user_logged_in, dispatch_uid="core.security.log_login")
 def log_login(sender, request, user, **kwargs):
     security_event_record(SecurityEvent.Kind.LOGIN_SUCCEEDED, request=request, user=user)
+
+
+@receiver(user_logged_out, dispatch_uid="core.security.log_logout")
+def log_logout(sender, request, user, **kwargs):
+    """Every sign-out through Django's logout(): allauth's and the admin's pages, and the idle
+    timeout below. (A session that simply expires sends no request, so nothing can record it;
+    its last activity is the last event of that account.)"""
+    if user is None:  # signing out while not signed in
+        return
+    idle = getattr(request, "_security_idle_logout", False)
+    kind = SecurityEvent.Kind.LOGOUT_IDLE if idle else SecurityEvent.Kind.LOGOUT
+    security_event_record(kind, request=request, user=user)
+
+
+def logout_idle(request) -> None:
+    """End the session of someone away too long (the council workspace's idle timeout); the
+    security log records it as such."""
+    request._security_idle_logout = True
+    logout(request)
 
 
 @receiver(user_login_failed, dispatch_uid="core.security.log_login_failed")

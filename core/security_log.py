@@ -1,4 +1,5 @@
-"""The security log: sign-ins, failures, lockouts, two-factor and password changes, roles.
+"""The security log: sign-ins, failures, lockouts, sign-outs, two-factor and password changes,
+roles.
 
 What a security officer needs to answer "who tried to get in, from where, and what changed"
 (ASVS 5.0 V16; 個人情報保護法ガイドライン 安全管理措置: アクセス記録). Rows are written by
@@ -27,6 +28,8 @@ class SecurityEvent(models.Model):
         LOGIN_SUCCEEDED = "login.succeeded", _("signed in")
         LOGIN_FAILED = "login.failed", _("sign-in failed")
         LOGIN_LOCKED = "login.locked", _("sign-in refused: too many attempts")
+        LOGOUT = "logout", _("signed out")
+        LOGOUT_IDLE = "logout.idle", _("signed out after inactivity")
         MFA_FAILED = "mfa.failed", _("two-factor code refused")
         MFA_ADDED = "mfa.added", _("two-factor method added")
         MFA_REMOVED = "mfa.removed", _("two-factor method removed")

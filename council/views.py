@@ -7,7 +7,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,6 +18,7 @@ from django.views.generic import TemplateView, View
 
 from core.exports import escape_formula
 from core.pdf import pdf_response
+from core.security import logout_idle
 
 from . import selectors, services
 from .access import active_memberships, log_access
@@ -71,7 +71,7 @@ class WorkspaceMixin:
         now = timezone.now().timestamp()
         last_seen = request.session.get(_SEEN)
         if last_seen and now - last_seen > settings.COUNCIL_IDLE_TIMEOUT_MINUTES * 60:
-            logout(request)
+            logout_idle(request)
             return redirect_to_login(request.get_full_path())
         request.session[_SEEN] = now
         members = active_memberships(request.user)

@@ -4,7 +4,7 @@ through `services.meeting_grid_record`."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -54,18 +54,22 @@ class MeetingGridForm(forms.Form):
                     initial=attendance.mode,
                     widget=forms.RadioSelect,
                 )
+                proxy_label = _("%(name)s: proxy given to") % {"name": name}
                 self.fields[f"proxy_{org_id}"] = forms.ChoiceField(
-                    label=_("%(name)s: proxy given to") % {"name": name},
+                    label=proxy_label,
                     required=False,
                     choices=[("", "—"), *(c for c in roster_choices if c[0] != str(org_id))],
                     initial=str(attendance.proxy_holder_id or ""),
+                    widget=forms.Select(attrs={"aria-label": proxy_label}),
                 )
             for item in self.open_items:
+                vote_label = _("%(name)s: item %(number)s") % {"name": name, "number": item.number}
                 self.fields[f"vote_{item.pk}_{org_id}"] = forms.ChoiceField(
-                    label=_("%(name)s: item %(number)s") % {"name": name, "number": item.number},
+                    label=vote_label,
                     required=False,
                     choices=vote_choices,
                     initial=votes.get((item.pk, org_id), ""),
+                    widget=forms.Select(attrs={"aria-label": vote_label, "class": "vote"}),
                 )
 
     def clean(self):
@@ -170,6 +174,8 @@ def meeting_grid_view(modeladmin, request, pk):
     meeting = modeladmin.get_object(request, str(pk))
     if meeting is None:
         return modeladmin._get_obj_does_not_exist_redirect(request, modeladmin.opts, str(pk))
+    if not modeladmin.has_view_or_change_permission(request, meeting):
+        raise PermissionDenied  # attendance and votes: the roles that read meetings only
     may_change = modeladmin.has_change_permission(request, meeting)
     attendances = list(
         meeting.attendances.select_related("organisation", "proxy_holder").order_by(
@@ -210,6 +216,8 @@ def meeting_grid_view(modeladmin, request, pk):
         "admin/members/meeting/grid.html",
         {
             **modeladmin.admin_site.each_context(request),
+            # The grid needs the width of a 1280 px window: no navigation sidebar here.
+            "is_nav_sidebar_enabled": False,
             "opts": modeladmin.opts,
             "original": meeting,
             "meeting": meeting,
@@ -233,7 +241,7 @@ def _tallies(meeting, open_items) -> dict:
     if meeting.notice_sent_at is None:
         return {}
     quorum = services.meeting_quorum(meeting)
-    return {item.pk: services.item_tally(item, quorum).text for item in open_items}
+    return {item.pk: services.item_tally(item, quorum).progress_text for item in open_items}
 
 
 def _after_save(modeladmin, request, meeting, items):
