@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from . import roles
 from .abuse import client_ip
+from .contact import with_contact
 from .security_log import SecurityEvent, security_event_record
 
 
@@ -37,6 +38,12 @@ class InviteOnlyAccountAdapter(DefaultAccountAdapter):
             login=email,
         )
         return super().send_password_reset_mail(user, email, context)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        # Every e-mail ends in the 事務局's contact, allauth's own (password reset…) too.
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        message.body = with_contact(message.body)
+        return message
 
     def get_client_ip(self, request):
         # The one notion of "who is asking" (TRUSTED_PROXY_COUNT) for allauth's rate limits too.

@@ -8,10 +8,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from .admin_base import DomainModelAdmin, ReadOnlyMixin
+from .contact import SecretariatContact
+from .exports import LoggedExportMixin
 from .models import ExportLog, GeneratedDocument, Municipality, Notification, RolePolicy, User
-from .resources import MunicipalityResource
+from .notification_purposes import purpose_choices, purpose_label
+from .resources import MunicipalityResource, NotificationResource
 from .services import document_rerender
 
 
@@ -65,14 +69,42 @@ class MunicipalityAdmin(DomainModelAdmin):
     ordering = ("display_order", "pk")
 
 
+class PurposeFilter(admin.SimpleListFilter):
+    """The purposes by what they mean (core.notification_purposes), not by code."""
+
+    title = _("purpose")
+    parameter_name = "purpose"
+
+    def lookups(self, request, model_admin):
+        codes = Notification.objects.order_by().values_list("purpose", flat=True).distinct()
+        return purpose_choices(codes)
+
+    def queryset(self, request, queryset):
+        return queryset.filter(purpose=self.value()) if self.value() else queryset
+
+
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "purpose", "period", "recipient", "status", "sent_at")
-    list_filter = ("status", "purpose")
+class NotificationAdmin(LoggedExportMixin, ReadOnlyAdmin):
+    resource_classes = [NotificationResource]
+    list_display = (
+        "created_at",
+        "purpose_label",
+        "subject",
+        "period",
+        "recipient",
+        "status",
+        "sent_at",
+    )
+    list_filter = ("status", PurposeFilter)
     list_select_related = ("content_type",)
-    search_fields = ("purpose", "recipient", "period")
-    readonly_fields = ("created_at", "sent_at")
+    search_fields = ("subject", "recipient", "period")
+    readonly_fields = ("created_at", "sent_at", "purpose_label")
+    exclude = ("purpose",)
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("purpose"), ordering="purpose")
+    def purpose_label(self, notification):
+        return purpose_label(notification.purpose)
 
 
 @admin.register(ExportLog)
@@ -139,3 +171,29 @@ class GeneratedDocumentAdmin(ReadOnlyAdmin):
             as_attachment=True,
             filename=document.file.name.rsplit("/", 1)[-1],
         )
+
+
+@admin.register(SecretariatContact)
+class SecretariatContactAdmin(SimpleHistoryAdmin):
+    """One record: added once, then changed (the list shows it, or offers to add it)."""
+
+    list_display = ("name", "phone", "email", "updated_at")
+
+    fields = (
+        "name",
+        "postal_code",
+        "address",
+        "phone",
+        "email",
+        "hours",
+        "representative_title",
+        "representative_name",
+        "updated_at",
+    )
+    readonly_fields = ("updated_at",)
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SecretariatContact.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

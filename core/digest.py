@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .contact import with_contact
 from .models import Notification
 
 
@@ -55,8 +56,10 @@ def notify_digest(
         if not pending:
             return 0
         with translation.override("ja"), timezone.override("Asia/Tokyo"):
-            body = render_to_string(
-                template_name, {**context, "items": [target for target, _row in pending]}
+            body = with_contact(
+                render_to_string(
+                    template_name, {**context, "items": [target for target, _row in pending]}
+                )
             )
         EmailMessage(
             subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[recipient]

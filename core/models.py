@@ -218,5 +218,6 @@ class GeneratedDocument(models.Model):
         return self.title
 
 
+from .contact import SecretariatContact  # noqa: E402, F401  (a core model kept in its own module)
 from .import_jobs import ImportJob  # noqa: E402, F401  (a core model kept in its own module)
 from .security_log import SecurityEvent  # noqa: E402, F401  (a core model kept in its own module)

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from .contact import with_contact
 from .models import Notification
 
 
@@ -50,7 +51,7 @@ def notify(
         if notification.status == Notification.Status.SENT:
             return False
         with translation.override("ja"), timezone.override("Asia/Tokyo"):
-            body = render_to_string(template_name, {**context, "target": target})
+            body = with_contact(render_to_string(template_name, {**context, "target": target}))
         EmailMessage(
             subject=subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL, to=[recipient]
         ).send()

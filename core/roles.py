@@ -76,6 +76,10 @@ ROLE_PERMISSIONS = {
         "reports.build_monthlyreport",
         "reports.export_for_audit",
         "core.view_notification",
+        # The 事務局's contact shown on every public page and at the end of every e-mail.
+        "core.view_secretariatcontact",
+        "core.add_secretariatcontact",
+        "core.change_secretariatcontact",
         # The schedule as a Japanese list, time and switch editable (staff.admin); Celery beat's
         # own screens stay with superusers.
         "staff.view_scheduledtask",
@@ -201,6 +205,7 @@ NO_PERSONAL_DATA = frozenset(
         "auth.Group",
         "core.GeneratedDocument",
         "core.Municipality",
+        "core.SecretariatContact",  # the office's public contact, shown on every page
         "council.Agency",
         "exchange.Place",  # organisations, cafeterias and hubs on the public map
         "council.Category",

@@ -20,7 +20,24 @@ def jdate(value):
     return format_date(_as_local_date(value)) if value else ""
 
 
+def _wareki_or_western(day) -> str:
+    try:
+        return format_wareki(day)
+    except ValueError:  # before 昭和 (a date of birth in 大正): the Western date
+        return format_date(day)
+
+
 @register.filter
 def wareki(value):
     """{{ value|wareki }} → 令和8年3月31日"""
-    return format_wareki(_as_local_date(value)) if value else ""
+    return _wareki_or_western(_as_local_date(value)) if value else ""
+
+
+@register.filter
+def wareki_western(value):
+    """{{ value|wareki_western }} → 令和8年3月31日（2026年3月31日）: the era date, and beside it the
+    Western date that calendars and mail programs read. For e-mails and document headings."""
+    if not value:
+        return ""
+    day = _as_local_date(value)
+    return f"{_wareki_or_western(day)}（{format_date(day)}）"
