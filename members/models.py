@@ -55,6 +55,13 @@ PUBLISHABLE_FIELDS = (
 )
 PUBLISHABLE_FIELD_NAMES = tuple(name for name, _label in PUBLISHABLE_FIELDS)
 
+# What the applicant declares on the 入会申込書 (要領第2条3(1)(2), 規約): printed ticked on 別紙1.
+APPLICANT_DECLARATIONS = (
+    "declares_isolation_activity",
+    "declares_no_antisocial_ties",
+    "declares_agreement",
+)
+
 # The entries of the 入会申込書 (別紙1) that make an organisation's register entry, in form order:
 # shared by the public join form, the admin organisation form and the services that copy them.
 REGISTER_ENTRY_FIELDS = (
@@ -684,6 +691,9 @@ class Meeting(models.Model):
     title = models.CharField(_("title"), max_length=200)
     held_on = models.DateField(_("date"))
     place = models.CharField(_("place"), max_length=200, blank=True)
+    # Printed in the minutes (議事録): when the meeting opened and closed.
+    opened_at = models.TimeField(_("opening time"), null=True, blank=True)
+    closed_at = models.TimeField(_("closing time"), null=True, blank=True)
     rule_set = models.ForeignKey(
         RuleSet,
         on_delete=models.PROTECT,
@@ -767,8 +777,8 @@ class AgendaItem(models.Model):
         default=dict,
         blank=True,
         help_text=_(
-            "For a rules item: the values that change and effective_from, e.g. "
-            '{"effective_from": "2027-04-01", "readmission_bar_years": 2}.'
+            "One change per line, 「項目：値」. For example: 施行日：2027年4月1日 ／ "
+            "除名後に再入会できない期間（年）：2"
         ),
     )
     consent_received_on = models.DateField(

@@ -15,7 +15,7 @@ from core.japanese import fold, format_date
 from core.pdf import pdf_response
 
 from .. import selectors, services
-from ..models import Application, Organisation
+from ..models import APPLICANT_DECLARATIONS, PUBLISHABLE_FIELDS, Application, Organisation
 from ._common import URL_FIELDS
 
 
@@ -178,6 +178,17 @@ class ApplicationAdmin(ServiceModelAdmin):
         application = get_object_or_404(Application, pk=pk)
         return pdf_response(
             "members/pdf/form1_application.html",
-            {"application": application, "publishable": []},
+            {
+                "application": application,
+                # What the applicant chose to publish in the directory (要領第3条3), ticked.
+                "publishable_ticked": [
+                    (label, name in (application.public_fields or []))
+                    for name, label in PUBLISHABLE_FIELDS
+                ],
+                "declarations": [
+                    (Application._meta.get_field(name).verbose_name, getattr(application, name))
+                    for name in APPLICANT_DECLARATIONS
+                ],
+            },
             filename=f"{application.reference}.pdf",
         )

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.template.defaultfilters import linebreaksbr
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -18,6 +19,7 @@ from .. import selectors, services
 from ..models import AgendaItem, Meeting, RuleSet, Vote
 from ._common import _formset_handled
 from .meeting_grid import item_effects, meeting_grid_view
+from .rules_text import RulesTextField, rules_as_text
 
 # --- Rule sets -----------------------------------------------------------------------------
 
@@ -69,7 +71,9 @@ class RuleSetAdmin(DomainModelAdmin):
 
 class AgendaItemInlineForm(forms.ModelForm):
     """Refuses in Japanese, beside the field, what the database constraints would otherwise
-    refuse with their names."""
+    refuse with their names. A rules item's values are typed as Japanese lines, not JSON."""
+
+    proposed_rules = RulesTextField()
 
     def clean(self):
         cleaned = super().clean()
@@ -150,11 +154,20 @@ class MeetingForm(forms.ModelForm):
             "title",
             "held_on",
             "place",
+            "opened_at",
+            "closed_at",
             "reply_by",
             "reminder_days",
             "guests",
             "minutes_note",
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        opened, closed = cleaned.get("opened_at"), cleaned.get("closed_at")
+        if opened and closed and closed <= opened:
+            self.add_error("closed_at", _("The meeting closes after it opens."))
+        return cleaned
 
     def clean_held_on(self):
         held_on = self.cleaned_data["held_on"]
@@ -183,6 +196,8 @@ class MeetingAdmin(ServiceModelAdmin):
         "title",
         "held_on",
         "place",
+        "opened_at",
+        "closed_at",
         "reply_by",
         "reminder_days",
         "rule_set",
@@ -349,7 +364,7 @@ class AgendaItemAdmin(ServiceModelAdmin):
         "kind",
         "subject",
         "expulsion_ground",
-        "proposed_rules",
+        "proposed_rules_text",
         "notified_at",
         "outcome",
         "explanation",
@@ -379,7 +394,12 @@ class AgendaItemAdmin(ServiceModelAdmin):
     def tally_text(self, obj):
         if obj.meeting.notice_sent_at is None:
             return "—"
-        return services.item_tally(obj, services.meeting_quorum(obj.meeting)).text
+        tally = services.item_tally(obj, services.meeting_quorum(obj.meeting))
+        return tally.progress_text if obj.outcome == AgendaItem.Outcome.PENDING else tally.text
+
+    @admin.display(description=gettext_lazy("proposed rule values"))
+    def proposed_rules_text(self, obj):
+        return linebreaksbr(rules_as_text(obj.proposed_rules)) if obj.proposed_rules else "—"
 
     @admin.display(description=gettext_lazy("effect of the resolution"))
     def effect(self, obj):

@@ -48,7 +48,16 @@ RULE_VALUE_FIELDS = (
 
 # What the secretariat may edit on a planned meeting; the kind and date are fixed once created
 # (the rule set follows the date), the chair has its own service (meeting_choose_chair).
-MEETING_EDITABLE_FIELDS = ("title", "place", "reply_by", "reminder_days", "guests", "minutes_note")
+MEETING_EDITABLE_FIELDS = (
+    "title",
+    "place",
+    "opened_at",
+    "closed_at",
+    "reply_by",
+    "reminder_days",
+    "guests",
+    "minutes_note",
+)
 
 
 def meeting_create(

@@ -143,6 +143,33 @@ class Tally:
             % values
         )
 
+    @property
+    def progress_text(self) -> str:
+        """The count of an item not yet decided, and what passing it takes."""
+        values = {
+            "yes": self.yes,
+            "no": self.no,
+            "abstain": self.abstain,
+            "eligible": self.eligible,
+            "fraction": f"{self.numerator}/{self.denominator}",
+            "needed": self.needed,
+        }
+        if self.written:
+            return (
+                _(
+                    "Agreed so far %(yes)s (passes at %(fraction)s of all %(eligible)s steering "
+                    "members = %(needed)s)"
+                )
+                % values
+            )
+        return (
+            _(
+                "For %(yes)s, against %(no)s, abstaining %(abstain)s so far (passes at "
+                "%(fraction)s of the %(eligible)s voting = %(needed)s)"
+            )
+            % values
+        )
+
 
 def item_voters(item: AgendaItem, quorum: Quorum) -> set:
     """Organisations entitled to vote on `item` (規約第12条1–3): present ones, valid proxies and

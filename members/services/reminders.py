@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from core import roles
 from core.digest import notify_digest
-from core.japanese import format_date
+from core.japanese import format_wareki
 from core.notifications import notify
 
 from ..models import AgendaItem, Application, Meeting, Organisation, Prospect, Vote
@@ -41,7 +41,7 @@ def no_contact_reminders_send(*, today) -> int:
         subject = _("[%(platform)s] No contact with %(name)s since %(date)s") % {
             "platform": settings.PLATFORM_NAME,
             "name": organisation.name,
-            "date": format_date(organisation.contact_baseline),
+            "date": format_wareki(organisation.contact_baseline),
         }
     else:
         subject = _("[%(platform)s] %(count)d member organisations without contact") % {
@@ -107,7 +107,7 @@ def written_resolution_reminders_send(*, today) -> int:
                 subject=_("[%(platform)s] Reply requested by %(date)s: %(title)s")
                 % {
                     "platform": settings.PLATFORM_NAME,
-                    "date": format_date(meeting.reply_by),
+                    "date": format_wareki(meeting.reply_by),
                     "title": meeting.title,
                 },
                 template_name="members/email/written_resolution_reminder.txt",
@@ -132,7 +132,7 @@ def prospect_next_step_reminders_send(*, today) -> int:
         subject = _("[%(platform)s] Next step for %(name)s (%(date)s)") % {
             "platform": settings.PLATFORM_NAME,
             "name": due[0].name,
-            "date": format_date(due[0].next_step_on),
+            "date": format_wareki(due[0].next_step_on),
         }
     else:
         subject = _("[%(platform)s] Next steps due for %(count)d prospects") % {

@@ -3,8 +3,9 @@
 import uuid
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin_base import (
@@ -105,6 +106,14 @@ class SupporterNoticeAdmin(ServiceModelAdmin, SupportersModelAdmin):
         obj.pk = notice.pk
         obj.created_at = notice.created_at
         obj.created_by = notice.created_by
+        # Recipients are only supporters with an e-mail address (the service refuses a notice
+        # that reaches nobody, saying why); say how many, and that sending is queued.
+        self.message_user(
+            request,
+            _("The notice is queued for sending to %(n)s supporters with an e-mail address.")
+            % {"n": notice.recipients.count()},
+            messages.SUCCESS,
+        )
 
     def get_inlines(self, request, obj):
         return self.inlines if obj is not None else []  # recipients exist once it is sent

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
+from core.contact import secretariat_contact
 from core.japanese import format_date
 from core.notifications import notify
 
@@ -77,10 +78,16 @@ def self_cancel_deadline(session: TrainingSession) -> datetime.datetime:
 
 
 def _contact_message() -> str:
-    return _(
-        "Please contact the secretariat instead. "
-        "Secretariat: Tottori City Central Human Rights and Welfare Centre"
-    )
+    contact = secretariat_contact()  # as set in the admin (core.contact)
+    if contact is None:
+        return _(
+            "Please contact the secretariat instead. "
+            "Secretariat: Tottori City Central Human Rights and Welfare Centre"
+        )
+    reach = [contact.name]
+    reach += [f"TEL {contact.phone}"] if contact.phone else []
+    reach += [contact.email] if contact.email else []
+    return _("Please contact the secretariat instead: %(contact)s") % {"contact": "、".join(reach)}
 
 
 def self_cancel_refusal(registration: Registration, now: datetime.datetime) -> str | None:

@@ -123,40 +123,78 @@ def test_the_public_members_pages_fit_a_phone_screen(live_server, browser, path)
     assert overflow <= 0
 
 
-def test_the_secretariat_records_attendance_and_decides_an_item_on_the_meeting_screens(
-    live_server, page
+def test_the_secretariat_enters_a_whole_meeting_on_one_grid_that_fits_1280_px(
+    live_server, page, tmp_path
 ):
-    """The meeting screens in a browser: attendance through the meeting page's inline, the
-    quorum explained there, then the item decided on its page with the count shown."""
+    """The meeting grid in a browser: twelve steering members, attendance, a proxy, the chair
+    and the votes on two items entered on one page and saved once, then an item decided there
+    with the outcome spelled out."""
     import datetime
+    import os
+    from pathlib import Path
 
     from members import services
-    from members.models import AgendaItem, Vote
+    from members.models import AgendaItem, Attendance
 
     from .factories import SteeringMembershipFactory
 
-    staff = StaffFactory(email="jimukyoku@example.jp", roles=[roles.SECRETARIAT])
-    orgs = [SteeringMembershipFactory().organisation for _ in range(3)]
+    StaffFactory(email="jimukyoku@example.jp", roles=[roles.SECRETARIAT])
+    staff = StaffFactory()
+    orgs = [
+        SteeringMembershipFactory(
+            organisation__name=f"社会福祉法人なかよし福祉会{n:02d}",
+            organisation__name_kana=f"な{n:02d}",
+        ).organisation
+        for n in range(12)
+    ]
     meeting = services.meeting_create(
-        title="第5回会議", held_on=datetime.date(2025, 6, 1), actor=staff
+        title="第5回プラットフォーム会議", held_on=datetime.date(2025, 6, 1), actor=staff
     )
-    item = services.agenda_item_add(meeting=meeting, kind="other", title="活動計画", actor=staff)
+    item = services.agenda_item_add(
+        meeting=meeting, kind="other", title="令和7年度活動計画", actor=staff
+    )
+    services.agenda_item_add(meeting=meeting, kind="other", title="部会の設置", actor=staff)
     services.meeting_send_notice(meeting=meeting, actor=staff)
 
-    page.goto(f"{live_server.url}/admin/members/meeting/{meeting.pk}/change/")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/members/meeting/{meeting.pk}/grid/")
     page.get_by_label("メールアドレス").fill("jimukyoku@example.jp")
     page.get_by_label("パスワード").fill("correct-horse-battery")
     page.get_by_role("button", name="ログイン").click()
-    page.wait_for_url(f"**/admin/members/meeting/{meeting.pk}/change/")
-    for index in range(3):
-        page.locator(f"select[name='attendances-{index}-mode']").select_option(label="出席（会場）")
-    page.get_by_role("button", name="保存して編集を続ける").click()
-    expect(page.get_by_text("出席 3/3（委任0・メール0を含む）定足数2 — 成立")).to_be_visible()
+    page.wait_for_url(f"**/admin/members/meeting/{meeting.pk}/grid/")
 
-    for org in orgs[:2]:
-        services.vote_record(item=item, organisation=org, choice=Vote.Choice.FOR, actor=staff)
-    page.goto(f"{live_server.url}/admin/members/agendaitem/{item.pk}/change/")
-    page.get_by_role("button", name="この議案を議決する").click()
-    expect(page.locator("li.info")).to_contain_text("賛成 2/3 — 可決")
+    chair, holder, delegator, mailer, absent = orgs[0], orgs[1], orgs[2], orgs[3], orgs[4]
+    for org in orgs:
+        if org in (delegator, mailer, absent):
+            continue
+        page.get_by_label(f"{org.name}：出席（会場）").check()
+    page.get_by_label(f"{delegator.name}：書面による表決委任").check()
+    page.get_by_label(f"{delegator.name}：委任先").select_option(label=holder.name)
+    page.get_by_label(f"{mailer.name}：電子メールによる意思表明").check()
+    page.get_by_label("議長", exact=True).select_option(label=chair.name)
+    for org in orgs[1:]:
+        if org is absent:
+            continue
+        choice = "反対" if org is orgs[11] else "賛成"
+        page.get_by_label(f"{org.name}：第1号議案").select_option(label=choice)
+
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    folder = Path(os.environ.get("KIRIN_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=folder / "meeting-grid-1280.png", full_page=True)
+    assert overflow <= 0, f"the grid is {overflow} px wider than a 1280 px window"
+
+    page.get_by_role("button", name="保存してこの議案を議決する").first.click()
+    expect(page.locator("li.success").first).to_contain_text("出欠・委任・表決を保存しました。")
+    outcome = (
+        "出席 11/12（委任 1・メール 1 を含む）で定足数 8 を満たし成立。"
+        "賛成 9・反対 1・棄権 0（出席 10 の 2/3 = 7 以上）で可決。"
+    )
+    expect(page.locator(f"#item-{item.number}")).to_contain_text(outcome)
+    page.screenshot(path=folder / "meeting-grid-decided-1280.png", full_page=True)
     item.refresh_from_db()
-    assert item.outcome == AgendaItem.Outcome.PASSED
+    assert item.outcome == AgendaItem.Outcome.PASSED and item.explanation == outcome
+    meeting.refresh_from_db()
+    assert meeting.chair == chair
+    assert meeting.attendances.get(organisation=delegator).proxy_holder == holder
+    assert meeting.attendances.get(organisation=absent).mode == Attendance.Mode.ABSENT

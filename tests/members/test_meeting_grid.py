@@ -223,3 +223,35 @@ def test_an_empty_or_duplicate_agenda_line_is_a_japanese_form_error(client, secr
     assert "除名事由を指定してください（規約第6条）。" in page
     assert "制約" not in page and "constraint" not in page.lower()
     assert meeting.items.count() == 1
+
+
+def test_a_rules_item_is_typed_as_japanese_lines_not_json(client, secretariat):
+    meeting = services.meeting_create(title="会議", held_on=HELD_ON, actor=secretariat)
+    url = reverse("admin:members_meeting_change", args=[meeting.pk])
+    data = {
+        "title": meeting.title,
+        "place": "",
+        "guests": "",
+        "reminder_days": "3",
+        "minutes_note": "",
+        "items-TOTAL_FORMS": "1",
+        "items-INITIAL_FORMS": "0",
+        "items-0-meeting": meeting.pk,
+        "items-0-kind": "rules",
+        "items-0-title": "要領の改正",
+        "items-0-proposed_rules": "施行日：2027年4月1日\n除名後に再入会できない期間（年）：2",
+    }
+    page = client.get(url).content.decode()
+    assert "項目：値" in page and "readmission" not in page
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    item = meeting.items.get()
+    assert item.proposed_rules == {"effective_from": "2027-04-01", "readmission_bar_years": 2}
+    shown = client.get(reverse("admin:members_agendaitem_change", args=[item.pk])).content
+    assert "除名後に再入会できない期間（年）：2" in shown.decode()
+
+    data["items-0-proposed_rules"] = "再入会：二年"
+    response = client.post(url, data)
+    assert "の項目名がわかりません" in response.content.decode()

@@ -258,6 +258,8 @@ def test_notice_sent_from_the_admin_records_recipients(
     notice = SupporterNotice.objects.get()
     assert [r.email for r in notice.recipients.all()] == ["a@example.jp"]
     assert [m.to for m in mail.outbox] == [["a@example.jp"]]
+    shown = client.get(response["Location"]).content.decode()
+    assert "メールアドレスのある 1 名への送信待ちにしました。" in shown
 
 
 # --- Dashboard ------------------------------------------------------------------------------------
