@@ -38,6 +38,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -425,9 +426,20 @@ def _resource_path(resource_class) -> str:
     return f"{resource_class.__module__}.{resource_class.__qualname__}"
 
 
+def import_jobs_expire() -> None:
+    """Files and previews may hold personal data: a checked file nobody confirmed within a day
+    is dropped, and a job is forgotten after a week (what was imported has its history rows)."""
+    now = timezone.now()
+    ImportJob.objects.filter(created_at__lt=now - datetime.timedelta(days=7)).delete()
+    ImportJob.objects.filter(
+        stage=ImportJob.Stage.CHECKED, updated_at__lt=now - datetime.timedelta(days=1)
+    ).update(stage=ImportJob.Stage.FAILED, content=b"", summary={})
+
+
 def import_job_start(*, model, resource_class, uploaded, user) -> ImportJob:
     """Keep the uploaded file and check it: here when small, else in the background. Raises
     ImportFileError (Japanese) when the file cannot be read or lacks a required column."""
+    import_jobs_expire()
     data = b"".join(uploaded.chunks())
     dataset = read_dataset(data, columns_of(resource_class))
     job = ImportJob.objects.create(

@@ -385,3 +385,19 @@ def test_the_import_pages_are_in_japanese(client, secretariat, monkeypatch):
         assert "unexpected" not in html and "Traceback" not in html
     assert "この行を読み取れませんでした" in pages[-1].content.decode()
     assert "ファイルの文字を読み取れません" in pages[-2].content.decode()
+
+
+def test_a_checked_file_nobody_confirms_is_discarded_after_a_day(client, secretariat):
+    import datetime
+
+    from django.utils import timezone
+
+    checked = _upload(client, _csv(_rows(1)))
+    ImportJob.objects.update(updated_at=timezone.now() - datetime.timedelta(days=1, minutes=1))
+
+    _upload(client, _csv(_rows(1, start=5)))  # any later upload tidies up
+
+    stale = ImportJob.objects.order_by("pk").first()
+    assert stale.stage == ImportJob.Stage.FAILED and bytes(stale.content) == b""
+    page = client.get(checked.redirect_chain[-1][0]).content.decode()
+    assert "破棄しました" in page and 'id="import-confirm"' not in page
