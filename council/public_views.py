@@ -2,13 +2,12 @@
 staff, and access counts for auditors. None of them shows case data."""
 
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import ListView, TemplateView
 from django.views.generic.edit import FormView
 
-from core.abuse import rate_limit_exceeded
+from core.abuse import PublicFormGuardMixin
 
 from . import selectors, services
 from .forms import ConcernForm
@@ -18,28 +17,20 @@ CONCERNS_PER_HOUR = 5
 _SESSION_RECEIPT = "council_concern_sent"
 
 
-class ConcernCreateView(FormView):
+class ConcernCreateView(PublicFormGuardMixin, FormView):
     template_name = "council/concern_form.html"
     form_class = ConcernForm
+    honeypot_message = gettext_lazy("The message could not be sent. Please try again.")
+    rate_limit_scope = "council.concern"
+    rate_limit_per_hour = CONCERNS_PER_HOUR
+    rate_limit_message = gettext_lazy(
+        "Too many messages were sent from here. Please try again in an hour."
+    )
 
-    def form_valid(self, form):
-        if form.cleaned_data.get("homepage_url"):
-            form.add_error(None, _("The message could not be sent. Please try again."))
-            return self.form_invalid(form)
-        if rate_limit_exceeded(
-            self.request, scope="council.concern", limit=CONCERNS_PER_HOUR, window_seconds=3600
-        ):
-            form.add_error(
-                None, _("Too many messages were sent from here. Please try again in an hour.")
-            )
-            return self.form_invalid(form)
-        try:
-            services.concern_submit(
-                data=form.service_data(), submission_token=form.cleaned_data["submission_token"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-            return self.form_invalid(form)
+    def submit(self, form):
+        services.concern_submit(
+            data=form.service_data(), submission_token=form.cleaned_data["submission_token"]
+        )
         # The page says only that it was sent; the receipt number goes by e-mail only.
         self.request.session[_SESSION_RECEIPT] = True
         return redirect("council:concern-sent")

@@ -1,16 +1,14 @@
 """Public pages: the join form (入会申込書) and the member directory. Thin: forms, services,
 selectors do the work."""
 
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django.views.generic.edit import FormView
 
-from core.abuse import rate_limit_exceeded
-from core.forms import add_service_errors
+from core.abuse import PublicFormGuardMixin
 from core.pdf import pdf_response
 
 from . import selectors, services
@@ -22,33 +20,24 @@ APPLICATIONS_PER_HOUR = 5
 _SESSION_REFERENCE = "members_application_reference"
 
 
-class ApplicationCreateView(FormView):
+class ApplicationCreateView(PublicFormGuardMixin, FormView):
     template_name = "members/apply.html"
     form_class = ApplicationForm
+    honeypot_message = gettext_lazy("The application could not be sent. Please try again.")
+    rate_limit_scope = "members.apply"
+    rate_limit_per_hour = APPLICATIONS_PER_HOUR
+    rate_limit_message = gettext_lazy(
+        "Too many applications were sent from here. Please try again in an hour."
+    )
+    rate_limit_exempts_staff = True  # staff typing in paper applications
 
-    def form_valid(self, form):
-        if form.cleaned_data.get("homepage_url"):
-            form.add_error(None, _("The application could not be sent. Please try again."))
-            return self.form_invalid(form)
-        # Staff typing in paper applications are not limited.
-        if not self.request.user.is_staff and rate_limit_exceeded(
-            self.request, scope="members.apply", limit=APPLICATIONS_PER_HOUR, window_seconds=3600
-        ):
-            form.add_error(
-                None,
-                _("Too many applications were sent from here. Please try again in an hour."),
-            )
-            return self.form_invalid(form)
-        try:
-            application, _created = services.application_submit(
-                data=form.service_data(),
-                active_municipalities=form.cleaned_data["active_municipalities"],
-                activity_fields=form.cleaned_data["activity_fields"],
-                submission_token=form.cleaned_data["submission_token"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+    def submit(self, form):
+        application, _created = services.application_submit(
+            data=form.service_data(),
+            active_municipalities=form.cleaned_data["active_municipalities"],
+            activity_fields=form.cleaned_data["activity_fields"],
+            submission_token=form.cleaned_data["submission_token"],
+        )
         self.request.session[_SESSION_REFERENCE] = application.reference
         return redirect("members:apply-done")
 

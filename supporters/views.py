@@ -7,11 +7,10 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import FormView, TemplateView
 
-from core.abuse import rate_limit_exceeded
-from core.forms import add_service_errors
+from core.abuse import PublicFormGuardMixin
 from core.selectors import municipality_list
 
 from . import selectors, services
@@ -19,20 +18,6 @@ from .forms import SignupForm
 from .models import Registration, TrainingSession
 
 logger = logging.getLogger(__name__)
-
-
-def signup_rate_limited(request) -> bool:
-    """Count this attempt; True when the visitor went over the hourly limit (from the rules).
-
-    The visitor is core.abuse.client_ip: REMOTE_ADDR unless TRUSTED_PROXY_COUNT proxies are
-    configured, so a forged X-Forwarded-For header cannot reset the count.
-    """
-    return rate_limit_exceeded(
-        request,
-        scope="supporters.signup",
-        limit=selectors.rules_in_force().signup_limit_per_hour,
-        window_seconds=3600,
-    )
 
 
 class TrainingListView(TemplateView):
@@ -58,9 +43,18 @@ class TrainingListView(TemplateView):
         }
 
 
-class TrainingSignupView(FormView):
+class TrainingSignupView(PublicFormGuardMixin, FormView):
+    """The public sign-up. The visitor is core.abuse.client_ip: REMOTE_ADDR unless
+    TRUSTED_PROXY_COUNT proxies are configured, so a forged X-Forwarded-For header cannot reset
+    the hourly count (from the rules in force)."""
+
     template_name = "supporters/training_signup.html"
     form_class = SignupForm
+    honeypot_field = "website"
+    rate_limit_scope = "supporters.signup"
+    rate_limit_message = gettext_lazy(
+        "Too many sign-ups from your connection. Please try again in an hour."
+    )
 
     def dispatch(self, request, *args, **kwargs):
         try:
@@ -86,27 +80,21 @@ class TrainingSignupView(FormView):
             "consent_text": selectors.consent_text_current(),
         }
 
-    def form_valid(self, form):
-        if form.cleaned_data["website"]:
-            # A bot filled the hidden field: answer as if all went well, save nothing.
-            logger.info("Supporter sign-up honeypot triggered for session %s", self.session.pk)
-            return redirect("supporters:training-signup-done", pk=self.session.pk)
-        if signup_rate_limited(self.request):
-            form.add_error(
-                None, _("Too many sign-ups from your connection. Please try again in an hour.")
-            )
-            return self.form_invalid(form)
+    def get_rate_limit(self):
+        return selectors.rules_in_force().signup_limit_per_hour
+
+    def honeypot_response(self, form):
+        # A bot filled the hidden field: answer as if all went well, save nothing.
+        return redirect("supporters:training-signup-done", pk=self.session.pk)
+
+    def submit(self, form):
         data = {**form.registration_data(), "consent_text": selectors.consent_text_current()}
-        try:
-            registration, _created = services.registration_create(
-                session_id=self.session.pk,
-                data=data,
-                token=form.cleaned_data["token"],
-                waitlist=self.request.POST.get("waitlist") == "1",
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
+        registration, _created = services.registration_create(
+            session_id=self.session.pk,
+            data=data,
+            token=form.cleaned_data["token"],
+            waitlist=self.request.POST.get("waitlist") == "1",
+        )
         done = reverse("supporters:training-signup-done", args=[self.session.pk])
         if registration.status == Registration.Status.WAITLISTED:
             done += "?waiting=1"
@@ -205,6 +193,7 @@ class RegistrationCancelView(_LinkView):
                 {**self.get_context_data(**kwargs), "refusal": " ".join(exc.messages)},
                 status=400,
             )
+        self.registration.refresh_from_db()
         return self.render_to_response({**self.get_context_data(**kwargs), "done": True})
 
 
