@@ -44,7 +44,8 @@ from .models import (
 )
 from .rollups import LedgerMonth
 
-ZERO_KG = Value(Decimal("0"), output_field=DecimalField(max_digits=14, decimal_places=2))
+ZERO = Decimal("0")
+ZERO_KG = Value(ZERO, output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
 def site_list_for_user(user):
@@ -180,6 +181,34 @@ def stock_by_site_zone(user, *, site_id=None) -> list[dict]:
         row["zone_id"] = row["pk"]
         row["kind_label"] = labels[row["kind"]]
     return rows
+
+
+def stock_kg_by_zone(user) -> list[dict]:
+    """kg in stock per site and zone of every visible site, for the dashboard: the sum of each
+    zone's ledger (every lot equals the sum of its entries, checked nightly), read from the
+    monthly roll-up instead of adding up every lot. Two queries."""
+    labels = dict(Zone.Kind.choices)
+    sites = Site.objects.visible_to(user)
+    kg = dict(
+        LedgerMonth.objects.filter(site__in=sites)
+        .values_list("zone_id")
+        .annotate(kg=Sum("kg"))
+        .order_by()
+    )
+    zones = (
+        Zone.objects.filter(site__in=sites)
+        .values("pk", "site_id", "site__name", "site__kind", "kind", "capacity_kg")
+        .order_by("site__kind", "site__name", "kind")
+    )
+    return [
+        {
+            **zone,
+            "zone_id": zone["pk"],
+            "kind_label": labels[zone["kind"]],
+            "kg": kg.get(zone["pk"], ZERO),
+        }
+        for zone in zones
+    ]
 
 
 def near_expiry_lots(user=None, *, today: datetime.date, sites=None):
@@ -418,7 +447,7 @@ def dashboard_figures(user, *, since: datetime.date, today: datetime.date) -> di
         for r in figures["by_site"]
         if r["kind"] in {LedgerEntry.Kind.DISTRIBUTION, LedgerEntry.Kind.DISPOSAL}
     ]
-    stock = stock_by_site_zone(user)
+    stock = stock_kg_by_zone(user)
     top = max((row["kg"] for row in stock), default=0) or 1
     for row in stock:
         row["percent"] = round(row["kg"] * 100 / top)

@@ -13,6 +13,7 @@ from core.models import Municipality
 from core.periods import add_months, fiscal_year_of
 
 from .models import (
+    Attendance,
     Certificate,
     ConsentText,
     Registration,
@@ -327,17 +328,33 @@ def municipality_progress() -> list[dict]:
     ]
 
 
-def trainings_per_fiscal_year() -> list[dict]:
-    """Sessions held and participants (named attendances + unrecorded head count) per FY."""
-    sessions = (
+def _held_sessions() -> list[tuple]:
+    """(municipality id, day, participants) of every training held so far (not cancelled; past
+    head-count records included): named attendances + the head count recorded without names.
+    Two queries; the attendances are counted per session from their (session, supporter)
+    index rather than joined to the sessions."""
+    sessions = list(
         TrainingSession.objects.exclude(status=TrainingSession.Status.CANCELLED)
         .filter(held_on__lte=timezone.localdate())
-        .annotate(attendance_count=Count("attendances"))
-        .only("held_on", "unrecorded_participants")
+        .values_list("pk", "municipality_id", "held_on", "unrecorded_participants")
     )
+    named = dict(
+        Attendance.objects.filter(session_id__in=[pk for pk, *_rest in sessions])
+        .values_list("session_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return [
+        (municipality, held_on, named.get(pk, 0) + (head_count or 0))
+        for pk, municipality, held_on, head_count in sessions
+    ]
+
+
+def trainings_per_fiscal_year() -> list[dict]:
+    """Sessions held and participants (named attendances + unrecorded head count) per FY."""
     years: dict[int, dict] = {}
-    for session in sessions:
-        year = fiscal_year_of(session.held_on)
+    for _municipality, held_on, participants in _held_sessions():
+        year = fiscal_year_of(held_on)
         row = years.setdefault(
             year,
             {
@@ -348,7 +365,7 @@ def trainings_per_fiscal_year() -> list[dict]:
             },
         )
         row["sessions"] += 1
-        row["participants"] += session.attendance_count + session.unrecorded_participants
+        row["participants"] += participants
     return [years[y] for y in sorted(years)]
 
 
@@ -386,37 +403,15 @@ def supporter_totals() -> dict:
 def trainings_per_municipality() -> list[dict]:
     """Trainings held so far (not cancelled; past head-count records included) and their
     participants (named attendances + head count) per municipality, in display order."""
-    sessions = (
-        TrainingSession.objects.exclude(status=TrainingSession.Status.CANCELLED)
-        .filter(held_on__lte=timezone.localdate())
-        .values("municipality")
-        .annotate(
-            sessions=Count("pk", distinct=True),
-            named=Count("attendances"),
-        )
-        .order_by()
-    )
-    head_counts = dict(
-        TrainingSession.objects.exclude(status=TrainingSession.Status.CANCELLED)
-        .filter(held_on__lte=timezone.localdate())
-        .values_list("municipality")
-        .annotate(n=Sum("unrecorded_participants"))
-        .order_by()
-    )
-    by_municipality = {row["municipality"]: row for row in sessions}
-    rows = []
-    for m in Municipality.objects.filter(pk__in=list(by_municipality)).order_by(
-        "display_order", "pk"
-    ):
-        row = by_municipality[m.pk]
-        rows.append(
-            {
-                "name": m.name,
-                "sessions": row["sessions"],
-                "participants": row["named"] + (head_counts.get(m.pk) or 0),
-            }
-        )
-    return rows
+    totals: dict[int, dict] = {}
+    for municipality, _held_on, participants in _held_sessions():
+        row = totals.setdefault(municipality, {"sessions": 0, "participants": 0})
+        row["sessions"] += 1
+        row["participants"] += participants
+    return [
+        {"name": m.name, **totals[m.pk]}
+        for m in Municipality.objects.filter(pk__in=list(totals)).order_by("display_order", "pk")
+    ]
 
 
 def meetings_per_fiscal_year() -> list[dict]:

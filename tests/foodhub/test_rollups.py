@@ -198,6 +198,9 @@ def test_the_dashboard_and_the_report_figures_read_the_roll_up(staff, django_ass
     # The stock at the end of October: the stock now less November's movements.
     stock = selectors.stock_on(_day(10, 31))
     assert sum(stock.values()) == Decimal(26)
+    # The dashboard's stock per zone, from the roll-up, equals the lots' running totals.
+    by_lots = {row["zone_id"]: row["kg"] for row in selectors.stock_by_site_zone(staff)}
+    assert {row["zone_id"]: row["kg"] for row in selectors.stock_kg_by_zone(staff)} == by_lots
     figures = selectors.monthly_figures(staff, since=_day(10, 1))
     assert figures["distributed_kg"] == Decimal(9)
     assert figures["disposed_kg"] == Decimal(2)
