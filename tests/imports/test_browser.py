@@ -54,6 +54,17 @@ def test_the_secretariat_imports_a_shift_jis_register_at_1280_px(live_server, pa
     expect(page.get_by_role("link", name="Excel（.xlsx）")).to_be_visible()
     page.screenshot(path=folder / "import-register-1280.png", full_page=True)
 
+    wrong = tmp_path / "誤りのある名簿.csv"
+    wrong.write_bytes(
+        "団体名,種別,区分,入会日,市町村\r\nきりん会,個人,普通,昨日,東京都\r\n".encode("cp932")
+    )
+    page.get_by_label("ファイル（CSV または Excel の .xlsx）").set_input_files(wrong)
+    page.get_by_role("button", name="ファイルを確認する").click()
+    expect(page.locator("#import-errors")).to_contain_text("個人は会員になれません。")
+    expect(page.locator("#import-confirm")).to_have_count(0)
+    page.screenshot(path=folder / "import-register-errors-1280.png", full_page=True)
+
+    page.get_by_role("link", name="別のファイルを取り込む").click()
     page.get_by_label("ファイル（CSV または Excel の .xlsx）").set_input_files(upload)
     page.get_by_role("button", name="ファイルを確認する").click()
     expect(page.locator("#import-preview")).to_contain_text("その他の団体")
