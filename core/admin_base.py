@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext as _
@@ -85,9 +86,40 @@ class DomainModelAdmin(LoggedExportMixin, SimpleHistoryAdmin):
     """Base for every domain record's admin: change history and logged, formula-safe CSV export.
 
     Subclasses set `resource_classes` to a SafeModelResource.
+
+    Deleting a record (its delete page and the bulk "delete selected" action) is for superusers
+    only: a domain record's history and the records that name it must stay, and a role's
+    `delete_*` permission alone must not bypass the services. An admin whose records may be
+    deleted defines `service_delete(request, obj)`, which calls the app's service; both the page
+    and the bulk action then go through it (the bulk action in one transaction).
     """
 
     show_full_result_count = False
+    service_delete = None  # or a method: (request, obj) -> None, calling a service
+
+    def has_delete_permission(self, request, obj=None):
+        if self.service_delete is None and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        if self.service_delete is None:
+            return super().delete_model(request, obj)
+        return self.service_delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if self.service_delete is None:
+            return super().delete_queryset(request, queryset)
+        with transaction.atomic():
+            for obj in queryset.order_by("pk"):
+                self.service_delete(request, obj)
+
+
+class SuperuserDeletesMixin:
+    """For an admin outside DomainModelAdmin (a plain list of names): only superusers delete."""
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
 
 
 def report_refusal(modeladmin, request, exc: ValidationError, *, about=None, level=messages.ERROR):

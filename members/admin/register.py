@@ -16,6 +16,7 @@ from core.admin_base import (
     DomainModelAdmin,
     FoldedSearchMixin,
     ServiceModelAdmin,
+    SuperuserDeletesMixin,
     apply_to_each,
     report_refusal,
 )
@@ -35,14 +36,19 @@ from ..models import (
     OrganisationContact,
 )
 from ..resources import MembershipExportResource, OrganisationResource, RegisterImportResource
+from ..services.activity_fields import activity_field_save
 from ._common import URL_FIELDS, _formset_handled
 
 
 @admin.register(ActivityField)
-class ActivityFieldAdmin(admin.ModelAdmin):
+class ActivityFieldAdmin(SuperuserDeletesMixin, admin.ModelAdmin):
     list_display = ("name", "display_order")
     list_editable = ("display_order",)
     search_fields = ("name",)
+
+    def save_model(self, request, obj, form, change):
+        # The change form and the list's display order alike.
+        activity_field_save(field=obj, actor=request.user)
 
 
 # --- Organisations and memberships ---------------------------------------------------------
