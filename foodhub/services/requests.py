@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.audit import audit
-from core.japanese import format_date
+from core.japanese import format_date, format_wareki
 from core.notifications import notify
 
 from ..models import FoodPartner, FoodRequest, FoodRequestLine, Zone
@@ -447,7 +447,7 @@ def _mail(request_pk, step, period) -> bool:
         target=request,
         period=period,
         recipient=request.submitted_by.email,
-        subject=f"{SUBJECTS[step]()} {format_date(request.needed_on)}",
+        subject=f"{SUBJECTS[step]()} {format_wareki(request.needed_on)}",
         template_name="foodhub/email/food_request.txt",
         context={
             "step": step,

@@ -328,6 +328,12 @@ class MeetingAdmin(ServiceModelAdmin):
                 "meeting": meeting,
                 "quorum": quorum if meeting.kind == Meeting.Kind.MEETING else None,
                 "today": timezone.localdate(),
+                # 議決の効果 of each decided item, as words (除名：…（令和…から）).
+                "effects": {
+                    item.pk: [text for text, _url in item_effects(item)]
+                    for item in meeting.items.all()
+                    if item.outcome == AgendaItem.Outcome.PASSED
+                },
             },
             filename=f"minutes-{meeting.pk}.pdf",
         )

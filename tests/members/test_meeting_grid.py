@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from members import services
 from members.models import AgendaItem, Attendance, Meeting, Membership, Vote
-from tests.conftest import assert_constant_queries
+from tests.conftest import assert_constant_queries, pdf_text
 from tests.factories import MembershipFactory
 
 from .factories import SteeringMembershipFactory
@@ -169,6 +169,9 @@ def test_the_effect_of_an_expulsion_names_it_and_links_the_membership(client, se
     )
     item_page = client.get(reverse("admin:members_agendaitem_change", args=[item.pk]))
     assert membership_url in item_page.content.decode()
+    minutes = client.get(reverse("admin:members_meeting_minutes", args=[meeting.pk]))
+    text = pdf_text(minutes.content, layout=False)
+    assert f"議決の効果：除名：{general.organisation.name}（令和7年6月1日から）" in text
 
 
 def test_the_grid_reads_in_constant_queries(client, secretariat):
