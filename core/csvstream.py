@@ -129,20 +129,31 @@ class CsvExport:
     def _copy_rows(self, connection):
         sql, params = self.copy_sql()
         statement = f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)"
+        from psycopg.pq import TransactionStatus
+
         connection.ensure_connection()
         with connection.cursor() as cursor:
             raw = cursor.cursor
-            with raw.copy(statement, params) as copy:
-                pending, size = [], 0
-                while data := copy.read():
-                    pending.append(bytes(data))
-                    size += len(data)
-                    if size >= BLOCK:
+            # The planner costs COPY for its last row, and at a million rows it would rather
+            # sort than walk the ordering's index: the first row would wait for the whole sort
+            # (15 s at 4,400,000 ledger rows, then 0.9 s, and more rows per second). Without a
+            # sort on offer it reads in index order; reset however the stream ends.
+            raw.execute("SET enable_sort = off")
+            try:
+                with raw.copy(statement, params) as copy:
+                    pending, size = [], 0
+                    while data := copy.read():
+                        pending.append(bytes(data))
+                        size += len(data)
+                        if size >= BLOCK:
+                            yield b"".join(pending)
+                            pending, size = [], 0
+                    if pending:
                         yield b"".join(pending)
-                        pending, size = [], 0
-                if pending:
-                    yield b"".join(pending)
-            self.row_count = raw.rowcount
+                self.row_count = raw.rowcount
+            finally:
+                if raw.connection.info.transaction_status != TransactionStatus.INERROR:
+                    raw.execute("RESET enable_sort")
 
     def _python_rows(self):
         paths = [c.path for c in self.columns]

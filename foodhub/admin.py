@@ -13,7 +13,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin_base import FoldedSearchMixin, ReadOnlyMixin, ServiceModelAdmin
+from core.admin_base import (
+    FoldedSearchMixin,
+    ReadOnlyMixin,
+    ServiceModelAdmin,
+    too_short_search,
+    too_short_search_message,
+)
 from core.csvstream import StreamingCsvExportMixin
 from core.exports import LoggedExportMixin
 from core.forms import add_service_errors
@@ -376,6 +382,9 @@ class LedgerEntryAdmin(StreamingCsvExportMixin, ReadOnlyMixin, SiteScopedMixin, 
         term = fold(search_term)
         if not term:
             return queryset, False
+        if too_short_search(search_term):
+            messages.warning(request, too_short_search_message())
+            return queryset.none(), False
         items = Item.objects.filter(search_text__contains=term).values("pk")
         lots = Lot.objects.filter(item__in=items).values("pk")
         return queryset.filter(Q(lot__in=lots) | Q(reason__contains=search_term.strip())), False

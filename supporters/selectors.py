@@ -328,7 +328,7 @@ def municipality_progress() -> list[dict]:
     ]
 
 
-def _held_sessions() -> list[tuple]:
+def held_sessions() -> list[tuple]:
     """(municipality id, day, participants) of every training held so far (not cancelled; past
     head-count records included): named attendances + the head count recorded without names.
     Two queries; the attendances are counted per session from their (session, supporter)
@@ -350,10 +350,11 @@ def _held_sessions() -> list[tuple]:
     ]
 
 
-def trainings_per_fiscal_year() -> list[dict]:
-    """Sessions held and participants (named attendances + unrecorded head count) per FY."""
+def trainings_per_fiscal_year(sessions=None) -> list[dict]:
+    """Sessions held and participants (named attendances + unrecorded head count) per FY
+    (`sessions`: held_sessions(), when the caller has read them already)."""
     years: dict[int, dict] = {}
-    for _municipality, held_on, participants in _held_sessions():
+    for _municipality, held_on, participants in held_sessions() if sessions is None else sessions:
         year = fiscal_year_of(held_on)
         row = years.setdefault(
             year,
@@ -400,11 +401,12 @@ def supporter_totals() -> dict:
     }
 
 
-def trainings_per_municipality() -> list[dict]:
+def trainings_per_municipality(sessions=None) -> list[dict]:
     """Trainings held so far (not cancelled; past head-count records included) and their
-    participants (named attendances + head count) per municipality, in display order."""
+    participants (named attendances + head count) per municipality, in display order
+    (`sessions`: held_sessions(), when the caller has read them already)."""
     totals: dict[int, dict] = {}
-    for municipality, _held_on, participants in _held_sessions():
+    for municipality, _held_on, participants in held_sessions() if sessions is None else sessions:
         row = totals.setdefault(municipality, {"sessions": 0, "participants": 0})
         row["sessions"] += 1
         row["participants"] += participants

@@ -55,7 +55,8 @@ class SchoolDistrictAdmin(ServiceModelAdmin, SupportersModelAdmin):
             raise PermissionDenied
         districts = selectors.district_progress()
         municipalities = selectors.municipality_progress()
-        years = selectors.trainings_per_fiscal_year()
+        sessions = selectors.held_sessions()
+        years = selectors.trainings_per_fiscal_year(sessions)
         months = selectors.registrations_per_month()
         context = {
             **self.admin_site.each_context(request),
@@ -66,7 +67,7 @@ class SchoolDistrictAdmin(ServiceModelAdmin, SupportersModelAdmin):
             "year_sessions": _bars(years, "sessions"),
             "months": _bars(months, "count"),
             "meetings": _bars(selectors.meetings_per_fiscal_year(), "sessions"),
-            "training_towns": _bars(selectors.trainings_per_municipality(), "participants"),
+            "training_towns": _bars(selectors.trainings_per_municipality(sessions), "participants"),
             "totals": selectors.supporter_totals(),
             "as_of": timezone.localdate(),
         }

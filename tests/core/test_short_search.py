@@ -9,6 +9,7 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.test import RequestFactory
 from django.urls import reverse
 
+from foodhub.models import LedgerEntry
 from members.models import Organisation
 from tests.factories import MembershipFactory, OrganisationFactory
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 REFUSED = "検索語はそれぞれ2文字以上で入力してください。"
 
 
-def _search(term):
+def _search(term, model=Organisation):
     request = RequestFactory().get("/", {"q": term})
     request.session = {}
     request._messages = FallbackStorage(request)
@@ -34,6 +35,11 @@ def test_the_admin_search_refuses_a_one_character_word_and_searches_two():
     found, messages = _search("ワカ")
     assert [o.name for o in found] == ["わかさ子ども食堂"]
     assert messages == []
+
+
+def test_the_ledger_search_refuses_a_one_character_word_too():
+    assert _search("米", model=LedgerEntry) == ([], [REFUSED])
+    assert _search("米袋", model=LedgerEntry) == ([], [])
 
 
 def test_the_directory_refuses_a_one_character_search_with_the_reason(client):
