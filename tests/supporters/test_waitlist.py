@@ -229,7 +229,7 @@ def test_an_offer_holds_the_seat_against_new_sign_ups():
     _sign_up(session, "first@example.jp", waitlist=True)
     services.registration_self_cancel(registration=seated)
 
-    with pytest.raises(ValidationError, match="満席"):
+    with pytest.raises(ValidationError, match="定員に達しました"):
         _sign_up(session, "newcomer@example.jp")
 
 
