@@ -4,7 +4,7 @@
 source "$(dirname "$0")/_venv.sh"
 export DEBUG="${DEBUG:-true}"
 python manage.py migrate --noinput
-python manage.py load_demo_data --demo-user
+python manage.py load_demo_data --demo-user --last-month
 cat <<MSG
 
   kirin_pf is running:   http://127.0.0.1:8000/

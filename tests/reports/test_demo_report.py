@@ -21,8 +21,8 @@ def this_month_column(snapshot, key):
 
 def test_the_demo_fills_every_section_of_last_months_report(settings):
     settings.DEBUG = True  # the demo logins are for development only
-    call_command("load_demo_data", "--demo-user", stdout=io.StringIO())
-    call_command("load_demo_data", "--demo-user", stdout=io.StringIO())
+    call_command("load_demo_data", "--demo-user", "--last-month", stdout=io.StringIO())
+    call_command("load_demo_data", "--demo-user", "--last-month", stdout=io.StringIO())
 
     snapshot = monthly_snapshot(previous_month(timezone.localdate()))
 

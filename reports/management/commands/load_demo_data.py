@@ -28,6 +28,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
+            "--last-month",
+            action="store_true",
+            help=(
+                "With --demo-user: also run last month at the food hubs (foodhub_demo_month) "
+                "and a partner's food requests, so last month's monthly report has every section."
+            ),
+        )
+        parser.add_argument(
             "--demo-user",
             action="store_true",
             help=(
@@ -37,7 +45,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
-    def handle(self, *args, demo_user=False, **options):
+    def handle(self, *args, demo_user=False, last_month=False, **options):
         if demo_user and not settings.DEBUG:
             raise CommandError(
                 "--demo-user is for development only: it creates a login whose password is in "
@@ -54,7 +62,8 @@ class Command(BaseCommand):
         if demo_user:
             accounts = core_demo.load_demo_users()
             foodhub_demo.assign_demo_operator(accounts[roles.HUB_OPERATOR])
-            self._last_month_of_food(accounts[roles.SECRETARIAT])
+            if last_month:
+                self._last_month_of_food(accounts[roles.SECRETARIAT])
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
         if demo_user:
             self.stdout.write(f"Demo logins (password {core_demo.DEMO_PASSWORD}):")
@@ -67,8 +76,9 @@ class Command(BaseCommand):
     def _last_month_of_food(self, actor):
         """Last month at the hubs (donations, transfers, distributions, a disposal, a
         stocktake) and a partner's food requests, so the monthly report built on the 1st has
-        every section: needs the demo secretariat login, hence only with --demo-user. Once
-        per month, like the rest."""
+        every section: needs the demo secretariat login, hence only with --demo-user, and
+        asked for (--last-month): foodhub_demo_month runs months in calendar order, so a later
+        run of an earlier month would find the stock already moved. Once per month."""
         call_command("foodhub_demo_month", actor=actor.username, stdout=io.StringIO())
         foodhub_demo.load_last_month_requests(today=timezone.localdate(), actor=actor)
 
