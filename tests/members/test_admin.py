@@ -167,7 +167,7 @@ def test_a_meeting_runs_in_the_admin_from_notice_to_minutes(
             "items-0-title": "一般団体の除名",
             "items-0-subject": general.organisation.pk,
             "items-0-expulsion_ground": "no_contact",
-            "items-0-proposed_rules": "{}",
+            "items-0-proposed_rules": "",
             "attendances-TOTAL_FORMS": "0",
             "attendances-INITIAL_FORMS": "0",
         },
