@@ -55,7 +55,7 @@ class ApplicationAdmin(ServiceModelAdmin):
         "activity_fields",
         "activity_summary",
         "strengths",
-        "public_fields",
+        "public_fields_display",
         "declares_isolation_activity",
         "declares_no_antisocial_ties",
         "declares_agreement",
@@ -82,6 +82,11 @@ class ApplicationAdmin(ServiceModelAdmin):
             },
         ),
     )
+
+    @admin.display(description=gettext_lazy("fields shown in the public directory"))
+    def public_fields_display(self, obj):
+        chosen = set(obj.public_fields or [])
+        return "、".join(str(label) for name, label in PUBLISHABLE_FIELDS if name in chosen) or "—"
 
     def get_readonly_fields(self, request, obj=None):
         fixed = (

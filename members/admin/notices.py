@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -12,7 +14,7 @@ from core.admin_base import DomainModelAdmin, apply_to_each, report_refusal
 from core.pdf import pdf_response
 
 from .. import selectors, services
-from ..models import MemberNotice
+from ..models import PUBLISHABLE_FIELDS, MemberNotice, Organisation
 
 
 @admin.register(MemberNotice)
@@ -24,7 +26,7 @@ class MemberNoticeAdmin(DomainModelAdmin):
     readonly_fields = (
         "organisation",
         "kind",
-        "changes",
+        "changes_display",
         "reason",
         "effective_on",
         "submitted_by",
@@ -36,6 +38,20 @@ class MemberNoticeAdmin(DomainModelAdmin):
     fields = (*readonly_fields, "decline_reason")
     change_form_template = "admin/members/membernotice/change_form.html"
     actions = ["apply_notices"]
+
+    @admin.display(description=gettext_lazy("changes"))
+    def changes_display(self, notice):
+        """What the 変更届 changes, field by field in Japanese, not the stored JSON."""
+        if not notice.changes:
+            return "—"
+        rows = []
+        for name, value in notice.changes.items():
+            if name == "public_fields":
+                labels = dict(PUBLISHABLE_FIELDS)
+                value = "、".join(str(labels.get(v, v)) for v in value) or "—"
+            label = Organisation._meta.get_field(name).verbose_name
+            rows.append((label, value))
+        return format_html_join(mark_safe("<br>"), "{}：{}", rows)
 
     def has_add_permission(self, request):
         return False

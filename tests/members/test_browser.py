@@ -138,7 +138,9 @@ def test_the_secretariat_enters_a_whole_meeting_on_one_grid_that_fits_1280_px(
 
     from .factories import SteeringMembershipFactory
 
-    StaffFactory(email="jimukyoku@example.jp", roles=[roles.SECRETARIAT])
+    StaffFactory(
+        email="jimukyoku@example.jp", last_name="鳥取", first_name="花子", roles=[roles.SECRETARIAT]
+    )
     staff = StaffFactory()
     orgs = [
         SteeringMembershipFactory(
@@ -162,6 +164,7 @@ def test_the_secretariat_enters_a_whole_meeting_on_one_grid_that_fits_1280_px(
     page.get_by_label("パスワード").fill("correct-horse-battery")
     page.get_by_role("button", name="ログイン").click()
     page.wait_for_url(f"**/admin/members/meeting/{meeting.pk}/grid/")
+    expect(page.locator("#user-tools")).to_contain_text("鳥取 花子")
 
     chair, holder, delegator, mailer, absent = orgs[0], orgs[1], orgs[2], orgs[3], orgs[4]
     for org in orgs:

@@ -177,3 +177,26 @@ def test_a_coordinator_refused_a_members_pdf_sees_the_japanese_page(client):
         assert refused.status_code == 403
         page = refused.content.decode()
         assert "このページは開けません" in page and "403 Forbidden" not in page
+
+
+def test_the_application_and_change_notice_pages_show_choices_in_words_not_json(
+    client, secretariat
+):
+    from tests.factories import MembershipFactory
+
+    application = ApplicationFactory(public_fields=["phone", "website"])
+    page = client.get(reverse("admin:members_application_change", args=[application.pk]))
+    text = page.content.decode()
+    assert '["phone"' not in text and "電話" in text
+
+    membership = MembershipFactory()
+    notice = services.notice_submit(
+        organisation=membership.organisation,
+        kind="change",
+        changes={"phone": "0857-99-9999", "public_fields": ["email"]},
+        actor=None,
+    )
+    page = client.get(reverse("admin:members_membernotice_change", args=[notice.pk]))
+    text = page.content.decode()
+    assert "0857-99-9999" in text and '{"phone"' not in text and "&quot;phone" not in text
+    assert "メールアドレス" in text
