@@ -17,6 +17,8 @@ from django.shortcuts import render
 from django.views import defaults
 
 PUBLIC_TEXT_MAX = 2000
+# Staff's free texts (case records, notes, minutes): long, never unbounded.
+STAFF_TEXT_MAX = 10000
 # For the model fields behind public forms (a TextField's max_length alone is not validated).
 PUBLIC_TEXT_VALIDATOR = MaxLengthValidator(PUBLIC_TEXT_MAX)
 

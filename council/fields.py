@@ -8,7 +8,11 @@ import datetime
 
 from django import forms
 from django.core.exceptions import FieldError
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.functional import cached_property
+
+from core.limits import STAFF_TEXT_MAX
 
 from . import crypto
 
@@ -17,7 +21,22 @@ class EncryptedTextField(models.TextField):
     """Text encrypted with the council keyring; "" is stored as "" (nothing to hide).
 
     Lookups other than `isnull` are refused: ciphertexts differ at every save, so a filter on
-    the value would silently find nothing (use the blind index to find a person)."""
+    the value would silently find nothing (use the blind index to find a person).
+
+    Every such text has a maximum (STAFF_TEXT_MAX unless given), checked by the model's
+    validation (admin, imports) and by its form field (the browser's maxlength and the form)."""
+
+    default_max_length = STAFF_TEXT_MAX
+
+    def __init__(self, *args, **kwargs):
+        if self.default_max_length is not None:
+            kwargs.setdefault("max_length", self.default_max_length)
+        super().__init__(*args, **kwargs)
+
+    @cached_property
+    def validators(self):
+        bound = [MaxLengthValidator(self.max_length)] if self.max_length else []
+        return [*self.default_validators, *self._validators, *bound]
 
     def get_lookup(self, lookup_name):
         if lookup_name != "isnull":
@@ -43,6 +62,8 @@ class EncryptedTextField(models.TextField):
 
 class EncryptedDateField(EncryptedTextField):
     """A date kept encrypted (as its ISO text); reads back as a `datetime.date`."""
+
+    default_max_length = None  # a date
 
     def from_db_value(self, value, expression, connection):
         text = super().from_db_value(value, expression, connection)

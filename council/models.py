@@ -8,10 +8,13 @@ goes through `Case.objects.visible_to(user)` (council.access) and is logged in `
 import datetime
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from core.limits import PUBLIC_TEXT_MAX, STAFF_TEXT_MAX
 
 from .fields import EncryptedDateField, EncryptedTextField
 
@@ -579,7 +582,9 @@ class CaseExample(models.Model):
     case = models.ForeignKey(Case, on_delete=models.SET_NULL, null=True, related_name="examples")
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="examples")
     title = models.CharField(_("example title"), max_length=200)
-    body = models.TextField(_("example"))
+    body = models.TextField(
+        _("example"), max_length=STAFF_TEXT_MAX, validators=[MaxLengthValidator(STAFF_TEXT_MAX)]
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     drafted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -618,10 +623,10 @@ class SupporterConcern(CaseRecord):
     municipality = models.ForeignKey(
         "core.Municipality", on_delete=models.PROTECT, related_name="+"
     )
-    supporter_name = EncryptedTextField(_("your name"))
-    supporter_email = EncryptedTextField(_("your e-mail"))
-    supporter_phone = EncryptedTextField(_("your phone"), blank=True)
-    concern = EncryptedTextField(_("your concern"))
+    supporter_name = EncryptedTextField(_("your name"), max_length=100)
+    supporter_email = EncryptedTextField(_("your e-mail"), max_length=254)
+    supporter_phone = EncryptedTextField(_("your phone"), blank=True, max_length=30)
+    concern = EncryptedTextField(_("your concern"), max_length=PUBLIC_TEXT_MAX)
     urgency = models.CharField(_("how urgent"), max_length=12, choices=Urgency.choices)
     submitted_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
