@@ -22,6 +22,7 @@ from ..models import (
 )
 from .checks import details_check
 from .rollups import rollup_key, rollup_move
+from .waitlist import waitlist_offer_next
 
 logger = logging.getLogger(__name__)
 
@@ -152,12 +153,12 @@ def supporter_withdraw(*, supporter: Supporter, on: datetime.date, erase: bool, 
         registration_ids = selectors.registration_ids_of_supporter(supporter)
         upcoming = Registration.objects.filter(
             pk__in=registration_ids,
-            status=Registration.Status.REGISTERED,
+            status__in=Registration.ACTIVE_STATUSES,  # signed up, waiting or offered a place
             session__starts_at__gt=timezone.now(),
         )
         # Same lock order as sign-up and attendance: sessions (by pk), then the supporter.
         session_ids = sorted(set(upcoming.values_list("session_id", flat=True)))
-        list(
+        sessions = list(
             TrainingSession.objects.select_for_update(no_key=True)
             .filter(pk__in=session_ids)
             .order_by("pk")
@@ -168,8 +169,11 @@ def supporter_withdraw(*, supporter: Supporter, on: datetime.date, erase: bool, 
         before = rollup_key(supporter)
         for registration in upcoming.order_by("pk"):
             registration.status = Registration.Status.CANCELLED
+            registration.offer_expires_at = None
             audit(registration, "supporters.registration.cancelled_on_withdrawal", actor)
-            registration.save(update_fields=["status"])
+            registration.save(update_fields=["status", "offer_expires_at"])
+        for session in sessions:  # the seats given back go to the people waiting
+            waitlist_offer_next(session=session)
         if supporter.status != Supporter.Status.WITHDRAWN:
             supporter.status = Supporter.Status.WITHDRAWN
             supporter.status_changed_on = on

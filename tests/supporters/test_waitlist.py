@@ -15,8 +15,9 @@ from django.utils import timezone
 from supporters import services
 from supporters.models import Registration, SupporterRuleSet
 from supporters.services.attendance import certificates_issue
+from tests.factories import SupporterFactory
 
-from .factories import TrainingSessionFactory, at, past_session, signup_data
+from .factories import RegistrationFactory, TrainingSessionFactory, at, past_session, signup_data
 
 pytestmark = pytest.mark.django_db
 
@@ -287,3 +288,22 @@ def test_issuing_certificates_for_a_session_with_nobody_present_says_so():
 
     with pytest.raises(ValidationError, match="出席者が記録されていない"):
         certificates_issue(session=session, actor=None)
+
+
+def test_a_supporter_withdrawing_gives_their_seat_to_the_first_person_waiting():
+    supporter = SupporterFactory(full_name="退会 一郎", full_name_kana="たいかい いちろう")
+    session = TrainingSessionFactory(capacity=1)
+    RegistrationFactory(
+        session=session,
+        full_name=supporter.full_name,
+        full_name_kana=supporter.full_name_kana,
+        email=supporter.email,
+    )
+    waiting = _sign_up(session, "first@example.jp", waitlist=True)
+
+    services.supporter_withdraw(
+        supporter=supporter, on=timezone.localdate(), erase=False, actor=None
+    )
+
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.OFFERED
