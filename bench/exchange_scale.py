@@ -171,8 +171,9 @@ def add_rows(n, done, site_ids, category, field, staff):
                 venue, description, opening_note, opens_mon, opens_tue, opens_wed, opens_thu,
                 opens_fri, opens_sat, opens_sun, latitude, longitude, is_public, updated_at)
             SELECT 'children', 'ベンチこども食堂' || g, NULL, NULL, ({towns})[1 + mod(g, 7)],
-                '公民館', '', '第2土曜', mod(g, 7) = 0, mod(g, 7) = 1, mod(g, 7) = 2, mod(g, 7) = 3, mod(g, 7) = 4,
-                mod(g, 7) = 5, mod(g, 7) = 6, 35.3 + (mod(g, 50)) * 0.005, 134.2 + (mod(g, 70)) * 0.005,
+                '公民館', '', '第2土曜', mod(g, 7) = 0, mod(g, 7) = 1, mod(g, 7) = 2,
+                mod(g, 7) = 3, mod(g, 7) = 4, mod(g, 7) = 5, mod(g, 7) = 6,
+                35.3 + mod(g, 50) * 0.005, 134.2 + mod(g, 70) * 0.005,
                 true, now()
             FROM generate_series(%s, %s - 1) g
             """,

@@ -14,7 +14,7 @@ class PostForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("need or offer"), choices=Post.Kind.choices, widget=forms.RadioSelect
     )
-    resource = forms.ChoiceField(label=_("what"), choices=Resource.choices)
+    resource = forms.ChoiceField(label=_("kind of help"), choices=Resource.choices)
     title = forms.CharField(label=_("title"), max_length=100)
     body = forms.CharField(
         label=_("details"),
@@ -34,8 +34,10 @@ class PostForm(forms.Form):
     municipality = forms.ModelChoiceField(
         label=_("municipality"), queryset=Municipality.objects.all()
     )
-    starts_on = forms.DateField(label=_("from"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("until"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(
+        label=_("first day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label=_("last day"), widget=forms.DateInput(attrs={"type": "date"}))
     warnings_confirmed = forms.BooleanField(
         label=_("I have checked: the text holds no personal data of individuals."),
         required=False,
@@ -83,7 +85,7 @@ class BoardFilterForm(forms.Form):
         label=_("need or offer"), choices=[("", _("all")), *Post.Kind.choices], required=False
     )
     resource = forms.ChoiceField(
-        label=_("what"), choices=[("", _("all")), *Resource.choices], required=False
+        label=_("kind of help"), choices=[("", _("all")), *Resource.choices], required=False
     )
     municipality = forms.ModelChoiceField(
         label=_("municipality"),

@@ -49,7 +49,7 @@ class Post(models.Model):
         related_name="exchange_posts",
         verbose_name=_("organisation"),
     )
-    resource = models.CharField(_("what"), max_length=20, choices=Resource.choices)
+    resource = models.CharField(_("kind of help"), max_length=20, choices=Resource.choices)
     title = models.CharField(_("title"), max_length=100)
     body = models.TextField(_("details"), max_length=PUBLIC_TEXT_MAX)
     activity_fields = models.ManyToManyField(
@@ -63,8 +63,8 @@ class Post(models.Model):
         related_name="exchange_posts",
         verbose_name=_("municipality"),
     )
-    starts_on = models.DateField(_("from"))
-    ends_on = models.DateField(_("until"))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )

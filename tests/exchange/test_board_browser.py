@@ -151,3 +151,72 @@ def test_the_public_map_filtered_on_a_phone(live_server, browser):
     wide.locator("#resource-map.leaflet-container").wait_for()
     assert wide.locator("#resource-map .leaflet-marker-icon").count() == 5
     shot(wide, "map-1280")
+
+
+def test_a_warned_post_is_confirmed_then_published_and_a_point_placed_on_the_admin_map(
+    live_server, browser
+):
+    from core import roles
+    from exchange.models import Post
+    from tests.factories import StaffFactory
+
+    StaffFactory(email="jimukyoku@example.jp", roles=[roles.SECRETARIAT])
+    yazu = town("八頭町")
+    field("子ども食堂")
+    _organisation, _user = member_with_contact(
+        name="こども食堂ひまわり", municipality=yazu, email="himawari@example.jp"
+    )
+
+    # The contact writes a phone number: warned, confirms, sends.
+    contact = contact_page(
+        browser, live_server, "/members/my/board/new/", "himawari@example.jp", width=360
+    )
+    assert "個人の情報を書かないでください" in contact.locator("#no-personal-data").inner_text()
+    contact.get_by_label("困りごと").check()
+    contact.get_by_label("内容の種類").select_option(label="移送・車両")
+    contact.get_by_label("表題").fill("食材の運搬に車を")
+    contact.get_by_label("詳細").fill(
+        "月1回、ハブから食材を運ぶ車を探しています。連絡は0858-00-1234へ。"
+    )
+    contact.get_by_label("子ども食堂").check()
+    contact.get_by_label("開始日").fill(days(5).isoformat())
+    contact.get_by_label("終了日").fill(days(60).isoformat())
+    contact.get_by_role("button", name="事務局へ送信する").click()
+    assert "電話番号" in contact.locator("#personal-data-warnings").inner_text()
+    shot(contact, "board-post-warning-360")
+    contact.get_by_label("確認しました").check()
+    contact.get_by_role("button", name="事務局へ送信する").click()
+    assert "確認待ち" in contact.locator("#post-status").inner_text()
+    post_ = Post.objects.get()
+
+    # The 事務局 sees the warning and publishes.
+    admin = browser.new_context(
+        locale="ja-JP", timezone_id="Asia/Tokyo", viewport={"width": 1280, "height": 900}
+    ).new_page()
+    admin.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    admin.goto(f"{live_server.url}/admin/exchange/post/{post_.pk}/change/")
+    admin.get_by_label("メールアドレス").fill("jimukyoku@example.jp")
+    admin.get_by_label("パスワード").fill(PASSWORD)
+    admin.get_by_role("button", name="ログイン").click()
+    assert "電話番号" in admin.locator(".errornote").first.inner_text()
+    admin.get_by_role("button", name="公開する").click()
+    post_.refresh_from_db()
+    assert post_.status == Post.Status.PUBLISHED
+
+    # The 事務局 places a cafeteria by clicking the map.
+    admin.goto(f"{live_server.url}/admin/exchange/place/add/")
+    admin.get_by_label("種別").select_option(label="子ども食堂")
+    admin.get_by_label("名前").fill("こども食堂ひまわり")
+    admin.get_by_label("市町", exact=False).first.select_option(label="八頭町")
+    admin.locator("#place-map.leaflet-container").wait_for()
+    admin.locator("#place-map").click(position={"x": 200, "y": 150})
+    assert admin.locator("#id_latitude").input_value() != ""
+    marker = admin.locator("#place-map .leaflet-marker-icon")
+    box, area = marker.first.bounding_box(), admin.locator("#place-map").bounding_box()
+    # The marker's tip stands where the map was clicked.
+    assert abs(box["x"] + box["width"] / 2 - (area["x"] + 200)) < 3
+    assert abs(box["y"] + box["height"] - (area["y"] + 150)) < 3
+    shot(admin, "place-admin-1280")
+    admin.locator("input[name=_save]").click()
+    place = Place.objects.get(name="こども食堂ひまわり")
+    assert place.latitude is not None and 35 < float(place.latitude) < 36

@@ -8,6 +8,8 @@
     var items = Array.prototype.slice.call(document.querySelectorAll("#places li[data-lat]"));
     element.hidden = false;
     var map = L.map(element, { scrollWheelZoom: false });
+    // The admin's and the page's layout may still move after start: keep Leaflet's size right.
+    if (window.ResizeObserver) { new ResizeObserver(function () { map.invalidateSize(); }).observe(element); }
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, {
         maxZoom: 18,

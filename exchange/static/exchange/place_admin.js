@@ -10,6 +10,8 @@
     var municipality = document.getElementById("id_municipality");
     var centres = JSON.parse(document.getElementById("place-map-centres").textContent || "{}");
     var map = L.map(element);
+    // The admin's and the page's layout may still move after start: keep Leaflet's size right.
+    if (window.ResizeObserver) { new ResizeObserver(function () { map.invalidateSize(); }).observe(element); }
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, { maxZoom: 19, attribution: element.dataset.attribution || "" }).addTo(map);
     }
@@ -37,18 +39,21 @@
       return where;
     }
     map.on("click", function (event) { write(event.latlng); show(); });
-    [lat, lng].forEach(function (input) { input.addEventListener("change", function () { map.panTo(show()); }); });
+    [lat, lng].forEach(function (input) { input.addEventListener("change", function () { map.panTo(show(), { animate: false }); }); });
     if (municipality) {
-      municipality.addEventListener("change", function () { if (!typed()) { map.setView(show(), 13); } });
+      municipality.addEventListener("change", function () { if (!typed()) { map.setView(show(), 13, { animate: false }); } });
     }
     document.getElementById("place-map-clear").addEventListener("click", function () {
-      lat.value = ""; lng.value = ""; map.setView(show(), 13);
+      lat.value = ""; lng.value = ""; map.setView(show(), 13, { animate: false });
     });
+    map.invalidateSize();
     map.setView(show(), typed() ? 15 : 13);
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
+  // After the admin's own scripts and styles have laid the page out (the sidebar, the
+  // selector widgets), so that Leaflet measures the map where it finally stands.
+  if (document.readyState === "complete") {
     start();
+  } else {
+    window.addEventListener("load", start);
   }
 })();
