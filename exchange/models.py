@@ -7,12 +7,13 @@ monthly report. Personal data of individuals has no place here (the form says so
 """
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.limits import PUBLIC_TEXT_MAX
+from core.limits import PUBLIC_TEXT_MAX, PUBLIC_TEXT_VALIDATOR, STAFF_TEXT_MAX
 from members.models import Membership
 
 
@@ -51,7 +52,9 @@ class Post(models.Model):
     )
     resource = models.CharField(_("kind of help"), max_length=20, choices=Resource.choices)
     title = models.CharField(_("title"), max_length=100)
-    body = models.TextField(_("details"), max_length=PUBLIC_TEXT_MAX)
+    body = models.TextField(
+        _("details"), max_length=PUBLIC_TEXT_MAX, validators=[PUBLIC_TEXT_VALIDATOR]
+    )
     activity_fields = models.ManyToManyField(
         "members.ActivityField",
         related_name="exchange_posts",
@@ -87,7 +90,12 @@ class Post(models.Model):
         verbose_name=_("checked by"),
     )
     moderated_at = models.DateTimeField(_("checked at"), null=True, blank=True)
-    rejection_reason = models.TextField(_("reason for not publishing"), blank=True)
+    rejection_reason = models.TextField(
+        _("reason for not publishing"),
+        blank=True,
+        max_length=STAFF_TEXT_MAX,
+        validators=[MaxLengthValidator(STAFF_TEXT_MAX)],
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["body"])
 
@@ -175,7 +183,9 @@ class Message(models.Model):
         related_name="+",
         verbose_name=_("author"),
     )
-    body = models.TextField(_("message"), max_length=PUBLIC_TEXT_MAX)
+    body = models.TextField(
+        _("message"), max_length=PUBLIC_TEXT_MAX, validators=[PUBLIC_TEXT_VALIDATOR]
+    )
     created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
     class Meta:
@@ -267,7 +277,9 @@ class Place(models.Model):
         blank=True,
         help_text=_("A public place (community hall, temple…), never a private home."),
     )
-    description = models.TextField(_("description"), blank=True, max_length=PUBLIC_TEXT_MAX)
+    description = models.TextField(
+        _("description"), blank=True, max_length=PUBLIC_TEXT_MAX, validators=[PUBLIC_TEXT_VALIDATOR]
+    )
     opening_note = models.CharField(
         _("opening times"),
         max_length=200,

@@ -39,10 +39,6 @@ NOT_YET_BOUNDED = {
     "supporters.TrainingSession.programme",
     "supporters.TsunagariMeeting.notes",
     "supporters.SupporterNotice.body",
-    "exchange.Post.body",  # typed by member contacts on the board: PUBLIC_TEXT_MAX
-    "exchange.Post.rejection_reason",
-    "exchange.Message.body",  # likewise
-    "exchange.Place.description",
 }
 
 
