@@ -8,10 +8,12 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from core.models import ExportLog, Notification, SecurityEvent
+from exchange import services as exchange
 from foodhub import services as foodhub
 from foodhub.models import Recipient, Site
 from members.models import MemberNotice, Organisation
 from supporters.models import Attendance, Certificate, Supporter, SupporterNotice
+from tests.exchange.board_factories import member_with_contact, post
 from tests.foodhub.factories import ItemFactory, RecipientFactory, consented, receive
 from tests.supporters.factories import RegistrationFactory
 
@@ -72,3 +74,15 @@ def load_people(secretariat):
     )
     ExportLog.objects.create(user=secretariat, model_label="x", file_format="csv", row_count=1)
     SecurityEvent.objects.create(kind="login.failed", outcome="failure", login="x@example.jp")
+    _board_exchange(secretariat)
+
+
+def _board_exchange(secretariat):
+    """A need and an offer on the members' board, and the exchange between them."""
+    needer, needer_user = member_with_contact()
+    offerer, offerer_user = member_with_contact()
+    need = post(needer, needer_user, publish_by=secretariat)
+    offer = post(offerer, offerer_user, kind="offer", publish_by=secretariat)
+    exchange.exchange_start(
+        own_post=offer, other_post=need, organisation=offerer, body="使えます", actor=offerer_user
+    )
