@@ -470,8 +470,8 @@ def test_fiscal_year_runs_april_to_march():
     rows = selectors.trainings_per_fiscal_year()
 
     assert rows == [
-        {"fiscal_year": 2023, "sessions": 1, "participants": 10},
-        {"fiscal_year": 2024, "sessions": 1, "participants": 7},
+        {"fiscal_year": 2023, "label": "令和5年度（2023年度）", "sessions": 1, "participants": 10},
+        {"fiscal_year": 2024, "label": "令和6年度（2024年度）", "sessions": 1, "participants": 7},
     ]
 
 
