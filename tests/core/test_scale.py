@@ -74,9 +74,11 @@ def _plan(queryset) -> str:
             "foodhub_ledgermonth_month",
         ),
         (
-            lambda: SupporterMonth.objects.filter(status__in=["active", "paused"])
-            .values("district_id")
-            .annotate(n=Sum("supporters")),
+            lambda: (
+                SupporterMonth.objects.filter(status__in=["active", "paused"])
+                .values("district_id")
+                .annotate(n=Sum("supporters"))
+            ),
             "supporters_supportermonth",
             "supporters_month_key",
         ),
