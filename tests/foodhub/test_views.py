@@ -104,7 +104,7 @@ def test_a_donation_line_error_is_shown_next_to_the_line_and_nothing_is_lost(cli
 
     html = response.content.decode()
     assert response.status_code == 400
-    assert "このフィールドは必須です" in html
+    assert "この項目は必須です" in html
     assert 'value="30"' in html
     assert Donation.objects.count() == 0
 

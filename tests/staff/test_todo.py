@@ -148,6 +148,7 @@ def test_the_to_do_home_costs_the_same_queries_for_10_and_200_waiting_records(cl
             TrainingSession(
                 kind=TrainingSession.Kind.INITIAL,
                 title="研修",
+                held_on=timezone.localdate() - datetime.timedelta(days=3),
                 starts_at=at(timezone.localdate() - datetime.timedelta(days=3)),
                 ends_at=at(timezone.localdate() - datetime.timedelta(days=3), 16),
                 venue="会場",
