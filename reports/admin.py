@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core.admin_base import ReadOnlyMixin
+from core.japanese import format_wareki_fiscal_year
 from core.pdf import pdf_response
 from core.periods import add_months, fiscal_year_of
 
@@ -31,7 +32,7 @@ from .audit import (
 from .audit import EXPORTS as AUDIT_EXPORTS
 from .audit import EXPORTS_BY_KEY as AUDIT_EXPORTS_BY_KEY
 from .csv import monthly_table_csv_response, table_csv_response
-from .figures import month_end, wareki_fiscal_year, wareki_month
+from .figures import month_end, wareki_month
 from .fiscal_year import fiscal_year_bounds, fiscal_year_snapshot
 from .models import MonthlyReport
 from .monthly import monthly_report_request
@@ -229,7 +230,7 @@ class MonthlyReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": _("Fiscal-year report %(year)s") % {"year": snapshot["heading"]},
-            "years": [(y, wareki_fiscal_year(y)) for y in years],
+            "years": [(y, format_wareki_fiscal_year(y)) for y in years],
             "year": year,
             **snapshot,
             "as_of": datetime.date.fromisoformat(snapshot["as_of"]),
@@ -276,7 +277,7 @@ class MonthlyReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
         if not FIRST_FISCAL_YEAR <= year <= fiscal_year_of(today):
             raise Http404
         start, end = fiscal_year_bounds(year, today)
-        return start, end, wareki_fiscal_year(year)
+        return start, end, format_wareki_fiscal_year(year)
 
     def audit_view(self, request):
         start, end, label = self._audit_period(request)
@@ -291,7 +292,7 @@ class MonthlyReportAdmin(ReadOnlyMixin, admin.ModelAdmin):
             "end": end,
             "query": query,
             "years": [
-                (y, wareki_fiscal_year(y))
+                (y, format_wareki_fiscal_year(y))
                 for y in range(fiscal_year_of(today), FIRST_FISCAL_YEAR - 1, -1)
             ],
             "exports": AUDIT_EXPORTS,

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.japanese import format_wareki
+from core.japanese import format_wareki, format_wareki_fiscal_year
 from core.periods import add_months, fiscal_year_of
 from core.selectors import municipality_list
 from council import selectors as council_selectors
@@ -40,13 +40,6 @@ def wareki_month(day: datetime.date) -> str:
     return text[: text.index("年") + 1] + f"{day.month}月"
 
 
-def wareki_fiscal_year(year: int) -> str:
-    """令和8年度 for FY2026 (April 2026 – March 2027). The year is named by the era in force
-    from May, so FY2019 is 令和元年度."""
-    text = format_wareki(datetime.date(year, 5, 1))
-    return text[: text.index("年")] + "年度"
-
-
 @dataclass(frozen=True)
 class Period:
     key: str
@@ -62,7 +55,7 @@ def report_periods(first: datetime.date) -> list[Period]:
     fy = fiscal_year_of(first)
     fy_start = datetime.date(fy, 4, 1)
     fy_label = _("%(year)s to date (%(start)s–%(end)s)") % {
-        "year": wareki_fiscal_year(fy),
+        "year": format_wareki_fiscal_year(fy),
         "start": f"{fy_start.month}月",
         "end": f"{first.month}月",
     }
@@ -645,7 +638,7 @@ def _monthly_snapshot(first, progress):
         "month": first.isoformat(),
         "heading": wareki_month(first),
         "fiscal_year": fiscal_year_of(first),
-        "fiscal_year_label": wareki_fiscal_year(fiscal_year_of(first)),
+        "fiscal_year_label": format_wareki_fiscal_year(fiscal_year_of(first)),
         "periods": [
             {"key": p.key, "start": p.start.isoformat(), "end": p.end.isoformat(), "label": p.label}
             for p in periods

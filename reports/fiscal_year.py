@@ -12,13 +12,13 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.japanese import format_date
+from core.japanese import format_date, format_wareki_fiscal_year
 from core.periods import add_months
 from foodhub import selectors as food
 from members import selectors as members
 from supporters import selectors as supporters
 
-from .figures import DASH, drop_empty, kg, make_table, wareki_fiscal_year
+from .figures import DASH, drop_empty, kg, make_table
 
 
 def fiscal_year_bounds(year: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -207,7 +207,7 @@ def fiscal_year_snapshot(year: int, *, today: datetime.date) -> dict:
         ]
         return {
             "fiscal_year": year,
-            "heading": f"{wareki_fiscal_year(year)}（{year}年度）",
+            "heading": f"{format_wareki_fiscal_year(year)}（{year}年度）",
             "start": start.isoformat(),
             "as_of": end.isoformat(),
             "complete": end == datetime.date(year + 1, 3, 31),

@@ -11,13 +11,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from core import roles
+from core.japanese import format_wareki_fiscal_year
 from core.models import GeneratedDocument, Municipality, Notification
 from council import selectors as council_selectors
 from council.models import CaseExample
 from foodhub import services as food
 from foodhub.models import Donor, Recipient
 from members.models import Application, Membership
-from reports.figures import monthly_snapshot, wareki_fiscal_year, wareki_month
+from reports.figures import monthly_snapshot, wareki_month
 from reports.models import MonthlyReport
 from reports.monthly import monthly_report_for_previous_month, monthly_report_request
 from supporters.models import Attendance, TrainingSession, TsunagariMeeting
@@ -354,8 +355,8 @@ def test_approved_examples_of_the_month_only_title_and_text():
 def test_wareki_headings():
     assert wareki_month(D(2026, 10, 1)) == "令和8年10月"
     assert wareki_month(D(2019, 5, 1)) == "令和元年5月"
-    assert wareki_fiscal_year(2026) == "令和8年度"
-    assert wareki_fiscal_year(2019) == "令和元年度"  # April 2019 was still 平成31年
+    assert format_wareki_fiscal_year(2026) == "令和8年度"
+    assert format_wareki_fiscal_year(2019) == "令和元年度"  # April 2019 was still 平成31年
 
 
 def test_the_fiscal_year_starts_on_1_april():
