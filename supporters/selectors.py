@@ -533,6 +533,24 @@ def _figures_from_rollup(group: str, *, new_from, new_to, on) -> dict:
     return {key: (new, counted) for key, new, counted in rows.order_by()}
 
 
+def _figures_from_supporters(groups, *, new_from, new_to, on) -> dict:
+    """{group pk: (supporters registered from `new_from` to `new_to`, counted at `on`)} for a
+    queryset of districts or municipalities, counted from the supporters themselves."""
+    return {
+        g.pk: (g.new, g.counted)
+        for g in groups.annotate(
+            new=Count(
+                "supporters",
+                filter=Q(
+                    supporters__registered_on__gte=new_from,
+                    supporters__registered_on__lte=new_to,
+                ),
+            ),
+            counted=Count("supporters", filter=counted_on_q(on, "supporters__")),
+        )
+    }
+
+
 def district_figures(*, new_from: datetime.date, new_to: datetime.date, on: datetime.date):
     """Per school district (in display order): its target, supporters registered from `new_from`
     to `new_to`, and supporters counted at the end of `on`. Two queries: the counts from the
@@ -543,19 +561,7 @@ def district_figures(*, new_from: datetime.date, new_to: datetime.date, on: date
     if _whole_months(new_from, new_to, on):
         figures = _figures_from_rollup("district_id", new_from=new_from, new_to=new_to, on=on)
     else:
-        figures = {
-            d.pk: (d.new, d.counted)
-            for d in districts.annotate(
-                new=Count(
-                    "supporters",
-                    filter=Q(
-                        supporters__registered_on__gte=new_from,
-                        supporters__registered_on__lte=new_to,
-                    ),
-                ),
-                counted=Count("supporters", filter=counted_on_q(on, "supporters__")),
-            )
-        }
+        figures = _figures_from_supporters(districts, new_from=new_from, new_to=new_to, on=on)
     return [
         {
             "municipality": d.municipality.name,
@@ -578,19 +584,7 @@ def supporter_figures_by_municipality(
     if _whole_months(new_from, new_to, on):
         figures = _figures_from_rollup("municipality_id", new_from=new_from, new_to=new_to, on=on)
     else:
-        figures = {
-            m.pk: (m.new, m.counted)
-            for m in municipalities.annotate(
-                new=Count(
-                    "supporters",
-                    filter=Q(
-                        supporters__registered_on__gte=new_from,
-                        supporters__registered_on__lte=new_to,
-                    ),
-                ),
-                counted=Count("supporters", filter=counted_on_q(on, "supporters__")),
-            )
-        }
+        figures = _figures_from_supporters(municipalities, new_from=new_from, new_to=new_to, on=on)
     targets = dict(
         SchoolDistrict.objects.values_list("municipality").annotate(t=Sum("target")).order_by()
     )
