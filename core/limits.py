@@ -21,6 +21,7 @@ PUBLIC_TEXT_MAX = 2000
 STAFF_TEXT_MAX = 10000
 # For the model fields behind public forms (a TextField's max_length alone is not validated).
 PUBLIC_TEXT_VALIDATOR = MaxLengthValidator(PUBLIC_TEXT_MAX)
+STAFF_TEXT_VALIDATOR = MaxLengthValidator(STAFF_TEXT_MAX)
 
 
 def is_free_text(field) -> bool:

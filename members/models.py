@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from core.japanese import fold
-from core.limits import PUBLIC_TEXT_MAX, PUBLIC_TEXT_VALIDATOR
+from core.limits import (
+    PUBLIC_TEXT_MAX,
+    PUBLIC_TEXT_VALIDATOR,
+    STAFF_TEXT_MAX,
+    STAFF_TEXT_VALIDATOR,
+)
 from core.pg_indexes import trigram_index
 from core.querysets import InForceQuerySet
 
@@ -231,8 +236,15 @@ class Organisation(models.Model):
         related_name="organisations",
         verbose_name=_("fields of activity"),
     )
-    activity_summary = models.TextField(_("activities"), blank=True)
-    strengths = models.TextField(_("what we can offer"), blank=True)
+    activity_summary = models.TextField(
+        _("activities"), blank=True, max_length=PUBLIC_TEXT_MAX, validators=[PUBLIC_TEXT_VALIDATOR]
+    )
+    strengths = models.TextField(
+        _("what we can offer"),
+        blank=True,
+        max_length=PUBLIC_TEXT_MAX,
+        validators=[PUBLIC_TEXT_VALIDATOR],
+    )
     public_fields = models.JSONField(
         _("fields shown in the public directory"), default=list, blank=True
     )
@@ -340,7 +352,12 @@ class Membership(models.Model):
     expulsion_ground = models.CharField(
         _("ground for expulsion"), max_length=20, choices=ExpulsionGround.choices, blank=True
     )
-    end_note = models.TextField(_("note on ending"), blank=True)
+    end_note = models.TextField(
+        _("note on ending"),
+        blank=True,
+        max_length=STAFF_TEXT_MAX,
+        validators=[STAFF_TEXT_VALIDATOR],
+    )
     application = models.ForeignKey(
         "Application",
         on_delete=models.PROTECT,
@@ -500,7 +517,12 @@ class Application(models.Model):
     checked_is_organisation = models.BooleanField(
         _("checked: an organisation, not an individual"), default=False
     )
-    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+    decision_reason = models.TextField(
+        _("reason for the decision"),
+        blank=True,
+        max_length=STAFF_TEXT_MAX,
+        validators=[STAFF_TEXT_VALIDATOR],
+    )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -570,7 +592,9 @@ class MemberNotice(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     changes = models.JSONField(_("changes"), default=dict, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(
+        _("reason"), blank=True, max_length=PUBLIC_TEXT_MAX, validators=[PUBLIC_TEXT_VALIDATOR]
+    )
     effective_on = models.DateField(_("effective on"))
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -590,7 +614,12 @@ class MemberNotice(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    decline_reason = models.TextField(
+        _("reason for declining"),
+        blank=True,
+        max_length=STAFF_TEXT_MAX,
+        validators=[STAFF_TEXT_VALIDATOR],
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -711,6 +740,8 @@ class Meeting(models.Model):
     guests = models.TextField(
         _("others asked to attend (no vote)"),
         blank=True,
+        max_length=STAFF_TEXT_MAX,
+        validators=[STAFF_TEXT_VALIDATOR],
         help_text=_("規約第10条3: people other than steering members asked to attend."),
     )
     notice_sent_at = models.DateTimeField(_("notice sent at"), null=True, blank=True)
@@ -723,7 +754,12 @@ class Meeting(models.Model):
     reminder_days = models.PositiveSmallIntegerField(
         _("remind this many days before the reply date"), default=3
     )
-    minutes_note = models.TextField(_("notes for the minutes"), blank=True)
+    minutes_note = models.TextField(
+        _("notes for the minutes"),
+        blank=True,
+        max_length=STAFF_TEXT_MAX,
+        validators=[STAFF_TEXT_VALIDATOR],
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -760,7 +796,9 @@ class AgendaItem(models.Model):
     number = models.PositiveSmallIntegerField(_("number"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"), blank=True, max_length=STAFF_TEXT_MAX, validators=[STAFF_TEXT_VALIDATOR]
+    )
     subject = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.japanese import fold
+from core.limits import STAFF_TEXT_MAX, STAFF_TEXT_VALIDATOR
 from core.pg_indexes import trigram_index
 from core.querysets import InForceQuerySet
 
@@ -79,7 +80,7 @@ class ConsentText(models.Model):
     """A version of the text people agree to about how their personal data is used."""
 
     version = models.CharField(_("version"), max_length=20, unique=True)
-    body = models.TextField(_("text"))
+    body = models.TextField(_("text"), max_length=STAFF_TEXT_MAX, validators=[STAFF_TEXT_VALIDATOR])
     valid_from = models.DateField(_("valid from"))
     history = HistoricalRecords()
     objects = ValidFromQuerySet.as_manager()
@@ -193,7 +194,9 @@ class TrainingSession(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
     has_lecture = models.BooleanField(_("lecture"), default=True)
     has_group_work = models.BooleanField(_("group work"), default=True)
-    programme = models.TextField(_("programme"), blank=True)
+    programme = models.TextField(
+        _("programme"), blank=True, max_length=STAFF_TEXT_MAX, validators=[STAFF_TEXT_VALIDATOR]
+    )
     instructor = models.CharField(_("instructor"), max_length=200, blank=True)
     host_organisation = models.ForeignKey(
         "members.Organisation",
@@ -312,7 +315,9 @@ class TsunagariMeeting(models.Model):
     )
     resident_participants = models.PositiveIntegerField(_("resident participants"), default=0)
     student_participants = models.PositiveIntegerField(_("student participants"), default=0)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(
+        _("notes"), blank=True, max_length=STAFF_TEXT_MAX, validators=[STAFF_TEXT_VALIDATOR]
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -662,7 +667,7 @@ class SupporterNotice(models.Model):
     """An e-mail notice to supporters chosen by filters; recipients are recorded one by one."""
 
     subject = models.CharField(_("subject"), max_length=200)
-    body = models.TextField(_("text"))
+    body = models.TextField(_("text"), max_length=STAFF_TEXT_MAX, validators=[STAFF_TEXT_VALIDATOR])
     municipality = models.ForeignKey(
         "core.Municipality",
         on_delete=models.PROTECT,

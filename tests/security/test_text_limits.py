@@ -22,25 +22,6 @@ MACHINE_WRITTEN = {
     "members.Organisation.search_text": "folded copy of the name fields, for search",
 }
 
-# Typed by staff (and the contact portal's change notice) but not bounded yet: their models are
-# being changed by their apps' owners; each needs max_length and a MaxLengthValidator
-# (STAFF_TEXT_MAX, or PUBLIC_TEXT_MAX where the contact portal writes it). Do not add to this.
-NOT_YET_BOUNDED = {
-    "members.Organisation.activity_summary",
-    "members.Organisation.strengths",
-    "members.Membership.end_note",
-    "members.Application.decision_reason",
-    "members.MemberNotice.reason",
-    "members.MemberNotice.decline_reason",
-    "members.Meeting.guests",
-    "members.Meeting.minutes_note",
-    "members.AgendaItem.description",
-    "supporters.ConsentText.body",
-    "supporters.TrainingSession.programme",
-    "supporters.TsunagariMeeting.notes",
-    "supporters.SupporterNotice.body",
-}
-
 
 def project_text_fields():
     """ "app.Model.field" for every TextField of the project's own, concrete models (history
@@ -66,17 +47,15 @@ def test_every_text_field_a_person_types_has_a_maximum_the_model_checks():
     unbounded = [
         name
         for name, field in project_text_fields()
-        if _limit(field) is None and name not in MACHINE_WRITTEN and name not in NOT_YET_BOUNDED
+        if _limit(field) is None and name not in MACHINE_WRITTEN
     ]
     assert unbounded == [], "give each a max_length and a MaxLengthValidator (core.limits)"
 
 
-def test_the_lists_name_only_fields_that_exist_and_are_still_unbounded():
+def test_the_machine_written_list_names_only_fields_that_exist():
     fields = dict(project_text_fields())
-    for name in [*MACHINE_WRITTEN, *NOT_YET_BOUNDED]:
+    for name in MACHINE_WRITTEN:
         assert name in fields, name
-    bounded_meanwhile = [name for name in NOT_YET_BOUNDED if _limit(fields[name]) is not None]
-    assert bounded_meanwhile == [], "bounded now: take it off NOT_YET_BOUNDED"
 
 
 def test_each_bounded_field_tells_its_form_the_same_maximum():
