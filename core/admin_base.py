@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -91,7 +93,8 @@ class DomainModelAdmin(LoggedExportMixin, SimpleHistoryAdmin):
     only: a domain record's history and the records that name it must stay, and a role's
     `delete_*` permission alone must not bypass the services. An admin whose records may be
     deleted defines `service_delete(request, obj)`, which calls the app's service; both the page
-    and the bulk action then go through it (the bulk action in one transaction).
+    and the bulk action then go through it (the bulk action in one transaction); a refusal
+    (ValidationError) comes back as a message, nothing deleted.
     """
 
     show_full_result_count = False
@@ -113,6 +116,40 @@ class DomainModelAdmin(LoggedExportMixin, SimpleHistoryAdmin):
         with transaction.atomic():
             for obj in queryset.order_by("pk"):
                 self.service_delete(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        # Through a service, the service decides what goes with the record (and refuses what
+        # must stay): the role needs delete on the record, not on every model that cascades.
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if self.service_delete is not None:
+            perms_needed = set()
+        return deleted, model_count, perms_needed, protected
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except ValidationError as exc:
+            # The service refused; the view's transaction (its log entry too) was rolled back.
+            report_refusal(self, request, exc)
+            opts = self.opts
+            return HttpResponseRedirect(
+                reverse(
+                    f"admin:{opts.app_label}_{opts.model_name}_change",
+                    args=[object_id],
+                    current_app=self.admin_site.name,
+                )
+            )
+
+    def response_action(self, request, queryset):
+        if self.service_delete is None:
+            return super().response_action(request, queryset)
+        try:
+            # One refusal in a bulk delete keeps every record (and writes no log entry).
+            with transaction.atomic():
+                return super().response_action(request, queryset)
+        except ValidationError as exc:
+            report_refusal(self, request, exc)
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class SuperuserDeletesMixin:

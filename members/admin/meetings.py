@@ -262,6 +262,9 @@ class MeetingAdmin(ServiceModelAdmin):
             return
         services.meeting_update(meeting=obj, actor=request.user, **details)
 
+    def service_delete(self, request, obj):
+        services.meeting_delete(meeting=obj, actor=request.user)
+
     def save_formset(self, request, form, formset, change):
         _formset_handled(formset)
         meeting = form.instance

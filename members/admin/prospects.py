@@ -34,6 +34,9 @@ class ProspectAdmin(ServiceModelAdmin):
     def service_save(self, request, obj, form, change):
         services.prospect_save(prospect=obj, actor=request.user)
 
+    def service_delete(self, request, obj):
+        services.prospect_delete(prospect=obj, actor=request.user)
+
     def save_formset(self, request, form, formset, change):
         trials = formset.save(commit=False)
         for trial in formset.deleted_objects:

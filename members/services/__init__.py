@@ -15,7 +15,8 @@ Shared rows are locked with select_for_update(no_key=True) in pk order (organisa
 membership, meeting before item) so that two secretariat members acting at once cannot, for
 example, both approve an application or decide an item twice. FOR NO KEY UPDATE still
 serialises writers of the row but, unlike FOR UPDATE, lets rows that reference it be inserted
-meanwhile; no lock here needs more, because no locked row is deleted and no key of one changes.
+meanwhile; no lock here needs more, because no key of a locked row changes. The two deletions
+(meeting_delete, prospect_delete) take FOR UPDATE on the row they delete.
 """
 
 from .applications import (
@@ -36,6 +37,7 @@ from .meetings import (
     attendance_record,
     meeting_choose_chair,
     meeting_create,
+    meeting_delete,
     meeting_notice_mails_send,
     meeting_send_notice,
     meeting_update,
@@ -49,7 +51,12 @@ from .notices import (
     notice_decline,
     notice_submit,
 )
-from .prospects import prospect_save, trial_participation_delete, trial_participation_save
+from .prospects import (
+    prospect_delete,
+    prospect_save,
+    trial_participation_delete,
+    trial_participation_save,
+)
 from .quorum import Quorum, Tally, item_tally, item_voters, meeting_quorum
 from .register import (
     CHANGEABLE_FIELDS,
@@ -94,6 +101,7 @@ __all__ = [
     "item_voters",
     "meeting_choose_chair",
     "meeting_create",
+    "meeting_delete",
     "meeting_grid_record",
     "meeting_notice_mails_send",
     "meeting_quorum",
@@ -106,6 +114,7 @@ __all__ = [
     "notice_decline",
     "notice_submit",
     "organisation_save",
+    "prospect_delete",
     "prospect_next_step_reminders_send",
     "prospect_save",
     "register_entry_import",

@@ -418,3 +418,25 @@ def vote_record(*, item, organisation, choice, actor) -> Vote:
             item=item, organisation=organisation, defaults={"choice": choice}
         )
     return vote
+
+
+def meeting_delete(*, meeting, actor) -> None:
+    """The secretariat deletes a meeting entered by mistake, with its open agenda items and its
+    roster, only while nothing has happened at it: nobody recorded as taking part (a roster of
+    absentees is what sending the notice leaves), no vote and no decided item."""
+    with transaction.atomic():
+        # FOR UPDATE (not NO KEY): the row goes, so no attendance or vote may be added meanwhile.
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        reasons = []
+        if meeting.attendances.exclude(mode=Attendance.Mode.ABSENT).exists():
+            reasons.append(_("attendance has been recorded"))
+        if Vote.objects.filter(item__meeting=meeting).exists():
+            reasons.append(_("votes have been recorded"))
+        if meeting.items.exclude(outcome=AgendaItem.Outcome.PENDING).exists():
+            reasons.append(_("an item has been decided"))
+        if reasons:
+            raise ValidationError(
+                _("%(meeting)s cannot be deleted: %(reasons)s (its record stays).")
+                % {"meeting": meeting, "reasons": "・".join(reasons)}
+            )
+        audit(meeting, "members.meeting.deleted", actor).delete()

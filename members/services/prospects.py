@@ -1,7 +1,9 @@
 """Prospects: organisations the secretariat is inviting to join (their reminders are in
 `reminders.py`)."""
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from core.audit import audit
 
@@ -26,3 +28,24 @@ def trial_participation_save(*, trial, actor) -> TrialParticipation:
 def trial_participation_delete(*, trial, actor) -> None:
     with transaction.atomic():
         trial.delete()
+
+
+def prospect_delete(*, prospect, actor) -> None:
+    """The secretariat deletes a prospect (entered by mistake, or its contact person asked for
+    their data to be removed), with its trial participations. One that became a member is
+    refused: its history stays with the register.
+
+    The contact person's details go from the change history too: the earlier history rows are
+    removed, and the deletion row that records who deleted it and when keeps no contact details.
+    """
+    with transaction.atomic():
+        prospect = Prospect.objects.select_for_update().get(pk=prospect.pk)
+        if prospect.status == Prospect.Status.JOINED:
+            raise ValidationError(
+                _("%(name)s joined the platform and cannot be deleted (its history stays).")
+                % {"name": prospect.name}
+            )
+        prospect.history.all().delete()
+        prospect.contact_name = prospect.email = prospect.phone = ""
+        prospect.next_step = prospect.introduced_by_note = ""
+        audit(prospect, "members.prospect.deleted", actor).delete()
