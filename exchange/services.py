@@ -173,6 +173,13 @@ def exchange_start(*, own_post, other_post, organisation, body: str, actor) -> E
         (own_post, other_post) if own_post.kind == Post.Kind.NEED else (other_post, own_post)
     )
     with transaction.atomic():
+        # Both posts locked (in pk order): two contacts answering the same pair at the same
+        # moment are served one after the other, so the second one finds the thread the first
+        # opened instead of tripping over the pair's unique constraint; and neither post can
+        # leave the board halfway.
+        locked = Post.objects.select_for_update(no_key=True).filter(pk__in=(need.pk, offer.pk))
+        if any(p.status != Post.Status.PUBLISHED for p in locked.order_by("pk")):
+            raise ValidationError(_("Both posts must be on the board."))
         exchange, _created = Exchange.objects.get_or_create(
             need=need, offer=offer, defaults={"started_by": organisation}
         )
