@@ -426,14 +426,37 @@ def _resource_path(resource_class) -> str:
     return f"{resource_class.__module__}.{resource_class.__qualname__}"
 
 
+# A job still checking or importing this long after its worker started it lost its worker: the
+# task's hard time limit (core.tasks.import_job_task) is half of it.
+IMPORT_JOB_STALE_AFTER = datetime.timedelta(hours=1)
+
+
+def import_jobs_fail_stale(jobs=None) -> int:
+    """Mark the jobs (all, or the given queryset) whose worker died as failed, with a Japanese
+    sentence, instead of showing them as running forever; the import ran in one transaction, so
+    nothing of it was saved. Returns how many."""
+    jobs = ImportJob.objects.all() if jobs is None else jobs
+    return jobs.filter(
+        stage__in=(ImportJob.Stage.CHECKING, ImportJob.Stage.IMPORTING),
+        updated_at__lt=timezone.now() - IMPORT_JOB_STALE_AFTER,
+    ).update(
+        stage=ImportJob.Stage.FAILED,
+        content=b"",
+        summary=_failure(_("The import stopped without finishing (its worker is gone).")),
+        updated_at=timezone.now(),
+    )
+
+
 def import_jobs_expire() -> None:
     """Files and previews may hold personal data: a checked file nobody confirmed within a day
-    is dropped, and a job is forgotten after a week (what was imported has its history rows)."""
+    is dropped, and a job is forgotten after a week (what was imported has its history rows).
+    Run at every upload and daily (core.tasks.import_jobs_expire_task)."""
     now = timezone.now()
     ImportJob.objects.filter(created_at__lt=now - datetime.timedelta(days=7)).delete()
     ImportJob.objects.filter(
         stage=ImportJob.Stage.CHECKED, updated_at__lt=now - datetime.timedelta(days=1)
     ).update(stage=ImportJob.Stage.FAILED, content=b"", summary={})
+    import_jobs_fail_stale()
 
 
 def import_job_start(*, model, resource_class, uploaded, user) -> ImportJob:
@@ -487,8 +510,11 @@ def import_job_run(job_id: int, *, write: bool) -> ImportJob:
     record what happened on the job. Any unexpected error is logged and shown as a Japanese
     sentence; the file is dropped once imported or refused."""
     job = ImportJob.objects.get(pk=job_id)
+    if job.stage == ImportJob.Stage.FAILED:
+        return job  # waited in the queue so long it was given up (import_jobs_fail_stale)
     ImportJob.objects.filter(pk=job.pk).update(
-        stage=ImportJob.Stage.IMPORTING if write else ImportJob.Stage.CHECKING
+        stage=ImportJob.Stage.IMPORTING if write else ImportJob.Stage.CHECKING,
+        updated_at=timezone.now(),  # when the worker took it up: see IMPORT_JOB_STALE_AFTER
     )
     cache.set(_progress_key(job.pk), 0, 3600)
     try:
@@ -783,7 +809,9 @@ class JapaneseImportMixin(ImportMixin):
     def import_job_view(self, request, job_id):
         if not self.has_import_permission(request):
             raise PermissionDenied
-        job = get_object_or_404(ImportJob, pk=job_id, model=self.model._meta.label)
+        jobs = ImportJob.objects.filter(model=self.model._meta.label)
+        import_jobs_fail_stale(jobs.filter(pk=job_id))
+        job = get_object_or_404(jobs, pk=job_id)
         if job.user_id != request.user.pk and not request.user.is_superuser:
             raise PermissionDenied  # the file may hold personal data: its importer's only
         if request.method == "POST":

@@ -31,3 +31,12 @@ def import_job_task(job_id: int, write: bool) -> str:
     from .imports import import_job_run
 
     return import_job_run(job_id, write=write).stage
+
+
+@shared_task
+def import_jobs_expire_task() -> None:
+    """Daily: drop unconfirmed import files and old jobs, fail jobs whose worker died
+    (kirin_pf/schedule.py; also done at every upload)."""
+    from .imports import import_jobs_expire
+
+    import_jobs_expire()

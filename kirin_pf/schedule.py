@@ -117,6 +117,16 @@ PERIODIC_TASKS = [
         ),
     },
     {
+        "name": "インポート：確認されなかったファイルの破棄（毎日）",
+        "task": "core.tasks.import_jobs_expire_task",
+        "crontab": "30 3 * * *",
+        "description": (
+            "毎日3:30に、確認されないまま1日を過ぎたインポートのファイルを破棄し、"
+            "1週間を過ぎたインポートの記録を削除します。処理が途中で止まったままのインポートは"
+            "失敗として表示します（ファイルのアップロード時にも行います）。"
+        ),
+    },
+    {
         "name": "プラットフォーム概要（月次）",
         "task": "reports.tasks.platform_summary_monthly_task",
         "crontab": "0 6 1 * *",
