@@ -9,6 +9,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import linebreaksbr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -68,10 +69,29 @@ def _parse_value(name: str, text: str):
     return int(text)
 
 
+class RulesTextarea(forms.Textarea):
+    """Lines to type; and where the admin shows a stored row read-only (an existing agenda line)
+    it renders the field through its widget when the widget is `read_only` (Django's hook for
+    such widgets), passing the stored dict: the same Japanese lines then, never the JSON."""
+
+    read_only = True
+
+    def render(self, name, value, attrs=None, renderer=None):
+        if isinstance(value, dict):  # the admin's read-only display of the stored values
+            return linebreaksbr(rules_as_text(value)) if value else "-"
+        return super().render(name, value, attrs, renderer)
+
+
 class RulesTextField(forms.CharField):
     """「項目：値」 per line → the dict the service expects (it checks the content)."""
 
-    widget = forms.Textarea(attrs={"rows": 3, "cols": 36})
+    widget = RulesTextarea(attrs={"rows": 3, "cols": 36})
+
+    def prepare_value(self, value):
+        # A new row starts from the model's default (an empty dict), not "{}".
+        if isinstance(value, dict):
+            return rules_as_text(value)
+        return super().prepare_value(value)
 
     def __init__(self, **kwargs):
         kwargs.setdefault("required", False)
