@@ -80,3 +80,27 @@ def test_the_daily_task_is_scheduled_and_warns_of_todays_near_expiry_lots():
     assert near_expiry_alert_task.delay().get() == 1
     assert near_expiry_alert_task.delay().get() == 0  # the same day again: already warned
     assert mail.outbox[0].to == ["yazu@example.jp"] and "牛乳" in mail.outbox[0].body
+
+
+def test_a_roll_up_row_changed_outside_the_application_is_reported_the_next_night_once():
+    from foodhub.rollups import LedgerMonth
+    from foodhub.tasks import ledger_check_task
+
+    secretariat(email="jimu@example.jp")
+    hub = site_with_zones(name="ハブ拠点 八頭町")
+    receive(hub, ItemFactory(), 10, actor=secretariat(email=""), expiry=TODAY.replace(2099))
+    assert ledger_check_task() == 0 and mail.outbox == []  # they agree: no mail
+
+    month = LedgerMonth.objects.get(site=hub).month
+    LedgerMonth.objects.filter(site=hub).update(kg=12, entries=2)
+
+    assert ledger_check_task() == 1
+    assert ledger_check_task() == 1  # the same night again: no second mail
+    [message] = mail.outbox
+    assert message.to == ["jimu@example.jp"]
+    assert message.subject == "【食品在庫】月次集計と台帳が一致しません（1行）"
+    assert (
+        f"ハブ拠点 八頭町 {month.year}年{month.month}月 受入：台帳 10 kg 10 個 1 件、"
+        "集計 12 kg 10 個 2 件"
+    ) in message.body
+    assert "ロット" not in message.body.split("全体")[0]  # no lot differs
