@@ -1,6 +1,7 @@
 """One grid per meeting: every 幹事団体 on the roster a row, how it took part (出席・委任・メール・
 欠席, and to whom a proxy went), the chair, and its vote on each open item — saved at once
-through `services.meeting_grid_record`."""
+through `services.meeting_grid_record`. A decided item keeps its column, read-only, with its
+outcome: how each member voted stays in sight."""
 
 from django import forms
 from django.contrib import messages
@@ -33,6 +34,8 @@ class MeetingGridForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
         self.attendances = attendances
+        self.items = list(items)
+        self.votes = votes
         self.open_items = [i for i in items if i.outcome == AgendaItem.Outcome.PENDING]
         self.organisations = {a.organisation_id: a.organisation for a in attendances}
         with_attendance = meeting.kind == Meeting.Kind.MEETING
@@ -108,7 +111,7 @@ class MeetingGridForm(forms.Form):
 
     def rows(self):
         """What the template draws: per roster row its name, the mode radios (value, checked,
-        label), the proxy select and one vote select per open item."""
+        label), the proxy select and one vote cell per item (a select for an open item)."""
         with_attendance = self.meeting.kind == Meeting.Kind.MEETING
         for attendance in self.attendances:
             org_id = attendance.organisation_id
@@ -125,8 +128,19 @@ class MeetingGridForm(forms.Form):
                 row["modes"].sort(key=lambda m: [v for v, _l in MODE_COLUMNS].index(m["value"]))
                 row["proxy"] = self[f"proxy_{org_id}"]
                 row["is_chair"] = str(self["chair"].value() or "") == str(org_id)
-            row["votes"] = [self[f"vote_{item.pk}_{org_id}"] for item in self.open_items]
+            # One cell per item in number order: a select while the item is open; once it is
+            # decided, the vote as recorded (read-only), so the secretariat still sees it.
+            row["votes"] = [
+                {"field": self[f"vote_{item.pk}_{org_id}"]}
+                if item.outcome == AgendaItem.Outcome.PENDING
+                else {"text": self._recorded_vote(item, org_id)}
+                for item in self.items
+            ]
             yield row
+
+    def _recorded_vote(self, item, org_id) -> str:
+        choice = self.votes.get((item.pk, org_id))
+        return Vote.Choice(choice).label if choice else "—"
 
 
 def item_effects(item) -> list:
@@ -226,6 +240,7 @@ def meeting_grid_view(modeladmin, request, pk):
             "rows": list(form.rows()),
             "mode_columns": MODE_COLUMNS,
             "open_items": form.open_items,
+            "grid_items": items,
             "items": [(item, item_effects(item)) for item in items],
             "quorum": services.meeting_quorum(meeting)
             if meeting.notice_sent_at and meeting.kind == Meeting.Kind.MEETING
