@@ -43,3 +43,12 @@ def refresher_reminders_task() -> int:
 def notice_send_task(notice_id: int) -> int:
     notice = SupporterNotice.objects.get(pk=notice_id)
     return services.notice_send(notice=notice)
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=3)
+def rollup_check_task() -> int:
+    """Nightly (kirin_pf/schedule.py): the monthly roll-up against the supporters, the
+    secretariat alerted on any difference. Returns how many roll-up rows differ."""
+    from .services.rollup_check import rollup_check_alert
+
+    return rollup_check_alert(today=timezone.localdate())

@@ -162,3 +162,27 @@ def test_the_dashboard_shows_meetings_per_fiscal_year_and_trainings_per_municipa
     assert selectors.trainings_per_municipality() == [
         {"name": "鳥取市", "sessions": 2, "participants": 14}
     ]
+
+
+def test_a_roll_up_row_changed_outside_the_application_is_reported_the_next_night_once(
+    places, mailoutbox
+):
+    from supporters.tasks import rollup_check_task
+    from tests.factories import UserFactory
+
+    tottori, east, _west = places
+    UserFactory(roles=["事務局"], is_staff=True, email="jimu@example.jp")
+    SupporterFactory(
+        full_name="秘密 太郎", municipality=tottori, district=east, registered_on=D(2026, 6, 1)
+    )
+    assert rollup_check_task() == 0 and mailoutbox == []  # they agree: no mail
+
+    SupporterMonth.objects.filter(district=east).update(supporters=3)
+
+    assert rollup_check_task() == 1
+    assert rollup_check_task() == 1  # the same night again: no second mail
+    [mail] = mailoutbox
+    assert mail.to == ["jimu@example.jp"]
+    assert mail.subject == "【つながりサポーター】月次集計と登録が一致しません（1行）"
+    assert "鳥取市／東中学校区／活動中／2026年6月登録：登録 1 人、集計 3 人" in mail.body
+    assert "秘密" not in mail.body  # places and counts, never a person
