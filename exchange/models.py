@@ -11,6 +11,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.limits import PUBLIC_TEXT_MAX, PUBLIC_TEXT_VALIDATOR, STAFF_TEXT_MAX
@@ -41,7 +42,7 @@ class Post(models.Model):
         PENDING = "pending", _("waiting for the secretariat")
         PUBLISHED = "published", _("published")
         REJECTED = "rejected", _("not published")
-        CLOSED = "closed", _("closed")
+        CLOSED = "closed", pgettext_lazy("board", "closed")
 
     kind = models.CharField(_("need or offer"), max_length=10, choices=Kind.choices)
     organisation = models.ForeignKey(
@@ -144,7 +145,7 @@ class Exchange(models.Model):
         related_name="+",
         verbose_name=_("started by"),
     )
-    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    created_at = models.DateTimeField(pgettext_lazy("board", "started at"), auto_now_add=True)
     matched_at = models.DateTimeField(_("matched at"), null=True, blank=True)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)

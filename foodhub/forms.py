@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import DateKind, Disposal, Donor, Item, Lot, Recipient, Site, Zone
 
@@ -54,7 +55,9 @@ class DonationForm(IdempotentForm):
     )
     site = forms.ModelChoiceField(label=_("site"), queryset=Site.objects.none())
     received_on = forms.DateField(
-        label=_("received on"), initial=_today, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("food", "received on"),
+        initial=_today,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     note = forms.CharField(label=_("note"), max_length=200, required=False)
 
@@ -136,7 +139,9 @@ TransferReceiveFormSet = forms.formset_factory(TransferReceiveLineForm, extra=0)
 
 class TransferReceiveForm(forms.Form):
     received_on = forms.DateField(
-        label=_("received on"), initial=_today, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("food", "received on"),
+        initial=_today,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
 

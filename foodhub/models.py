@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from core.japanese import fold, format_date
@@ -380,7 +381,7 @@ class Donation(models.Model):
     site = models.ForeignKey(
         Site, on_delete=models.PROTECT, related_name="donations", verbose_name=_("site")
     )
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(pgettext_lazy("food", "received on"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_by = models.ForeignKey(
@@ -424,7 +425,7 @@ class Transfer(models.Model):
         related_name="+",
         verbose_name=_("sent by"),
     )
-    received_on = models.DateField(_("received on"), null=True, blank=True)
+    received_on = models.DateField(pgettext_lazy("food", "received on"), null=True, blank=True)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -575,7 +576,7 @@ class Lot(models.Model):
     expiry_date = models.DateField(_("date"), null=True, blank=True)
     quantity = models.IntegerField(_("pieces"), default=0)
     kg = models.DecimalField(_("kg"), **KG)
-    received_on = models.DateField(_("received on"))
+    received_on = models.DateField(pgettext_lazy("food", "received on"))
     donation = models.ForeignKey(
         Donation,
         on_delete=models.PROTECT,
@@ -906,7 +907,7 @@ class FoodRequest(models.Model):
         SUBMITTED = "submitted", _("waiting")
         IN_PROGRESS = "in_progress", _("being prepared")
         FILLED = "filled", _("handed over")
-        DECLINED = "declined", _("declined")
+        DECLINED = "declined", pgettext_lazy("food request", "declined")
         CANCELLED = "cancelled", _("cancelled by the requester")
 
     class Handover(models.TextChoices):
@@ -934,9 +935,13 @@ class FoodRequest(models.Model):
         related_name="+",
         verbose_name=_("operator"),
     )
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    started_at = models.DateTimeField(
+        pgettext_lazy("food request", "started at"), null=True, blank=True
+    )
     adjustment_reason = models.CharField(_("reason for the adjustment"), max_length=300, blank=True)
-    decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
+    decline_reason = models.CharField(
+        pgettext_lazy("food request", "reason for declining"), max_length=300, blank=True
+    )
     shelf_life_override_reason = models.CharField(
         _("reason for handing out food with a short shelf life"), max_length=300, blank=True
     )
