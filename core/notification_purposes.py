@@ -43,6 +43,7 @@ PURPOSE_LABELS = {
     "staff.account_invite": _("Invitation of a staff account"),
     "supporters.notice": _("Notice to supporters"),
     "supporters.refresher_reminder": _("Refresher training reminder"),
+    "supporters.rollup_mismatch": _("Supporter roll-up mismatch (to the secretariat)"),
     "supporters.registration_confirmation": _("Training sign-up confirmed"),
     "supporters.training_reminder": _("Training reminder (the day before)"),
     "supporters.waitlist_confirmation": _("Place on the waiting list"),

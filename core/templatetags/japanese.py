@@ -41,3 +41,13 @@ def wareki_western(value):
         return ""
     day = _as_local_date(value)
     return f"{_wareki_or_western(day)}（{format_date(day)}）"
+
+
+@register.filter
+def wareki_month_western(value):
+    """{{ value|wareki_month_western }} → 令和8年10月（2026年10月）: a month, for e-mails."""
+    if not value:
+        return ""
+    day = _as_local_date(value)
+    era = _wareki_or_western(day.replace(day=1))
+    return f"{era[: era.index('年') + 1]}{day.month}月（{day.year}年{day.month}月）"

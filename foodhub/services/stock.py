@@ -116,10 +116,14 @@ def stock_mark() -> int:
     return LedgerEntry.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-def _changed_since(lot_pks, stock_seen) -> bool:
+def _changed_since(item, site, stock_seen) -> bool:
+    """Whether any lot of `item` at `site` moved after the page was shown (a lot emptied
+    meanwhile is no longer a pick candidate, so the item is asked, not the candidates)."""
     if stock_seen is None:
         return False
-    return LedgerEntry.objects.filter(lot_id__in=set(lot_pks), pk__gt=stock_seen).exists()
+    return LedgerEntry.objects.filter(
+        pk__gt=stock_seen, lot__item_id=item.pk, lot__site_id=site.pk
+    ).exists()
 
 
 def _not_in_future(value, field):
@@ -190,11 +194,11 @@ def _pieces_for(*, kg: Decimal, lot_kg: Decimal, lot_quantity: int) -> int:
     return min(lot_quantity, int(share))
 
 
-def _shortage_error(item, site, available, requested, *, lot_pks=(), stock_seen=None):
+def _shortage_error(item, site, available, requested, *, stock_seen=None):
     """Two different refusals: the stock changed after the page was shown (someone else took
     it meanwhile), or there simply is not enough."""
     values = {"item": item, "site": site, "available": available, "requested": requested}
-    if _changed_since(lot_pks, stock_seen):
+    if _changed_since(item, site, stock_seen):
         return ValidationError(
             _(
                 "%(item)s at %(site)s changed after this page was shown: someone else took it "
@@ -268,7 +272,6 @@ def _pick_chosen_lot(allocation: _Allocation, lot, request, *, site, on_date) ->
             site,
             allocation.remaining_kg[lot.pk],
             request.kg,
-            lot_pks=[lot.pk],
             stock_seen=allocation.stock_seen,
         )
     allocation.take(lot, request.kg)
@@ -299,7 +302,6 @@ def _pick_fefo(allocation: _Allocation, fefo: list[Lot], request, *, site, on_da
             site,
             request.kg - needed,
             request.kg,
-            lot_pks=[lot.pk for lot in fefo if lot.item_id == request.item.pk],
             stock_seen=allocation.stock_seen,
         )
 

@@ -100,7 +100,8 @@ def test_a_roll_up_row_changed_outside_the_application_is_reported_the_next_nigh
     assert message.to == ["jimu@example.jp"]
     assert message.subject == "【食品在庫】月次集計と台帳が一致しません（1行）"
     assert (
-        f"ハブ拠点 八頭町 {month.year}年{month.month}月 受入：台帳 10 kg 10 個 1 件、"
+        f"ハブ拠点 八頭町 令和{month.year - 2018}年{month.month}月（{month.year}年{month.month}月）"
+        " 受入：台帳 10 kg 10 個 1 件、"
         "集計 12 kg 10 個 2 件"
     ) in message.body
     assert "ロット" not in message.body.split("全体")[0]  # no lot differs

@@ -184,5 +184,7 @@ def test_a_roll_up_row_changed_outside_the_application_is_reported_the_next_nigh
     [mail] = mailoutbox
     assert mail.to == ["jimu@example.jp"]
     assert mail.subject == "【つながりサポーター】月次集計と登録が一致しません（1行）"
-    assert "鳥取市／東中学校区／活動中／2026年6月登録：登録 1 人、集計 3 人" in mail.body
+    assert (
+        "鳥取市／東中学校区／活動中／令和8年6月（2026年6月）登録：登録 1 人、集計 3 人" in mail.body
+    )
     assert "秘密" not in mail.body  # places and counts, never a person
