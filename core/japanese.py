@@ -31,6 +31,12 @@ def format_wareki(value: datetime.date) -> str:
     raise ValueError(f"No Japanese era is defined for {value.isoformat()}.")
 
 
+def format_wareki_month(day: datetime.date) -> str:
+    """令和8年10月 (令和元年5月 in the era's first year)."""
+    text = format_wareki(day.replace(day=1))
+    return text[: text.index("年") + 1] + f"{day.month}月"
+
+
 def format_wareki_fiscal_year(year: int) -> str:
     """令和8年度 for fiscal year 2026 (April 2026 – March 2027): named by the era in force from
     May, so fiscal year 2019 is 令和元年度."""

@@ -15,7 +15,8 @@ from decimal import Decimal
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from core.japanese import format_wareki, format_wareki_fiscal_year
+from core.japanese import format_wareki_fiscal_year
+from core.japanese import format_wareki_month as wareki_month
 from core.periods import add_months, fiscal_year_of
 from core.selectors import municipality_list
 from council import selectors as council_selectors
@@ -32,12 +33,6 @@ DASH = "—"
 
 def month_end(first: datetime.date) -> datetime.date:
     return first.replace(day=calendar.monthrange(first.year, first.month)[1])
-
-
-def wareki_month(day: datetime.date) -> str:
-    """令和8年10月 (令和元年5月 in the era's first year)."""
-    text = format_wareki(day.replace(day=1))
-    return text[: text.index("年") + 1] + f"{day.month}月"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ import datetime
 from django import template
 from django.utils import timezone
 
-from core.japanese import format_date, format_wareki
+from core.japanese import format_date, format_wareki, format_wareki_month
 
 register = template.Library()
 
@@ -49,5 +49,8 @@ def wareki_month_western(value):
     if not value:
         return ""
     day = _as_local_date(value)
-    era = _wareki_or_western(day.replace(day=1))
-    return f"{era[: era.index('年') + 1]}{day.month}月（{day.year}年{day.month}月）"
+    western = f"{day.year}年{day.month}月"
+    try:
+        return f"{format_wareki_month(day)}（{western}）"
+    except ValueError:  # before 昭和
+        return western
