@@ -741,4 +741,4 @@ class NoticeRecipient(models.Model):
         return f"{self.notice} → {self.supporter_id}"
 
 
-from .rollups import SupporterMonth  # noqa: E402,F401  (the monthly roll-up of the supporters)
+from .rollups import SessionAttendanceCount, SupporterMonth  # noqa: E402,F401  (roll-ups)

@@ -46,3 +46,28 @@ class SupporterMonth(models.Model):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.status} {self.supporters}"
+
+
+class SessionAttendanceCount(models.Model):
+    """How many attendances a training session has, kept by the database itself: triggers on
+    supporters_attendance add and subtract in the same statement as any insert, delete or move
+    (migration 0010), so every writer — service, import, admin, a raw INSERT — keeps it right.
+    A table of its own rather than a column of the session, so that saving a session loaded
+    earlier can never write an old count back. Read by the dashboard and reports instead of
+    counting every attendance; `supporters_check_rollups` compares it with the attendances."""
+
+    session = models.OneToOneField(
+        "supporters.TrainingSession",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="attendance_count",
+        verbose_name=_("training session"),
+    )
+    attendances = models.IntegerField(_("attendances"), default=0)
+
+    class Meta:
+        verbose_name = _("attendance count")
+        verbose_name_plural = _("attendance counts")
+
+    def __str__(self):
+        return f"{self.session_id}: {self.attendances}"

@@ -13,7 +13,6 @@ from core.models import Municipality
 from core.periods import add_months, fiscal_year_of
 
 from .models import (
-    Attendance,
     Certificate,
     ConsentText,
     Registration,
@@ -331,22 +330,21 @@ def municipality_progress() -> list[dict]:
 def held_sessions() -> list[tuple]:
     """(municipality id, day, participants) of every training held so far (not cancelled; past
     head-count records included): named attendances + the head count recorded without names.
-    Two queries; the attendances are counted per session from their (session, supporter)
-    index rather than joined to the sessions."""
-    sessions = list(
+    One query: the named attendances come from each session's kept count
+    (SessionAttendanceCount), not from counting every attendance."""
+    sessions = (
         TrainingSession.objects.exclude(status=TrainingSession.Status.CANCELLED)
         .filter(held_on__lte=timezone.localdate())
-        .values_list("pk", "municipality_id", "held_on", "unrecorded_participants")
-    )
-    named = dict(
-        Attendance.objects.filter(session_id__in=[pk for pk, *_rest in sessions])
-        .values_list("session_id")
-        .annotate(n=Count("*"))
-        .order_by()
+        .values_list(
+            "municipality_id",
+            "held_on",
+            "attendance_count__attendances",
+            "unrecorded_participants",
+        )
     )
     return [
-        (municipality, held_on, named.get(pk, 0) + (head_count or 0))
-        for pk, municipality, held_on, head_count in sessions
+        (municipality, held_on, (named or 0) + (head_count or 0))
+        for municipality, held_on, named, head_count in sessions
     ]
 
 
@@ -463,7 +461,7 @@ def trainings_held_between(start: datetime.date, end: datetime.date) -> list[dic
         TrainingSession.objects.exclude(status=TrainingSession.Status.CANCELLED)
         .filter(held_on__gte=start, held_on__lte=end)
         .select_related("municipality")
-        .annotate(named=Count("attendances"))
+        .annotate(named=Coalesce("attendance_count__attendances", 0))
         .order_by("held_on", "starts_at", "pk")
     )
     return [

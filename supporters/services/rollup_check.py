@@ -1,5 +1,6 @@
 """The nightly proof that the monthly supporter roll-up (supporters.rollups.SupporterMonth)
-agrees with the supporters, with an alert to the secretariat if not.
+agrees with the supporters, and each session's attendance count with its attendances, with an
+alert to the secretariat if not.
 
 The roll-up only changes together with a supporter (services.rollups.rollup_move); a change made
 outside the application (a raw UPDATE, a restored backup, a bug) shows here the next morning.
@@ -14,8 +15,8 @@ from core.models import Municipality
 from core.notifications import notify
 from core.roles import SECRETARIAT
 
-from ..models import SchoolDistrict, Supporter
-from .rollups import rollup_differences
+from ..models import SchoolDistrict, Supporter, TrainingSession
+from .rollups import attendance_count_differences, rollup_differences
 
 SHOWN = 20  # roll-up rows listed in the mail; the rest are counted
 
@@ -39,11 +40,26 @@ def _rows(differences: list[dict]) -> list[dict]:
     ]
 
 
+def _sessions(counts: list[dict]) -> list[dict]:
+    shown = counts[:SHOWN]
+    sessions = TrainingSession.objects.in_bulk([c["session_id"] for c in shown])
+    return [
+        {
+            "session": sessions.get(c["session_id"]),
+            "attendances": c["attendances"],
+            "kept": c["kept"],
+        }
+        for c in shown
+    ]
+
+
 def rollup_check_alert(*, today: datetime.date) -> int:
     """Mail every active secretariat member when any roll-up row differs from the supporters
-    (once per person and day). Returns how many rows differ."""
+    or any session's attendance count from its attendances (once per person and day). Returns
+    how many rows and sessions differ."""
     differences = rollup_differences()
-    if not differences:
+    counts = attendance_count_differences()
+    if not differences and not counts:
         return 0
     group = Group.objects.get(name=SECRETARIAT)
     emails = (
@@ -59,13 +75,19 @@ def rollup_check_alert(*, today: datetime.date) -> int:
             target=group,
             period=today.isoformat(),
             recipient=email,
-            subject=f"【つながりサポーター】月次集計と登録が一致しません（{len(differences)}行）",
+            subject=(
+                f"【つながりサポーター】月次集計と登録が一致しません"
+                f"（{len(differences) + len(counts)}行）"
+            ),
             template_name="supporters/email/rollup_mismatch.txt",
             context={
                 "rows": rows,
                 "count": len(differences),
                 "more": max(len(differences) - SHOWN, 0),
+                "sessions": _sessions(counts),
+                "session_count": len(counts),
+                "more_sessions": max(len(counts) - SHOWN, 0),
                 "today": today,
             },
         )
-    return len(differences)
+    return len(differences) + len(counts)

@@ -6,6 +6,9 @@ A service takes `rollup_key(supporter)` of the locked row before it changes it a
 `rollup_move(before, supporter)` after saving, in the same transaction: the supporter leaves
 its old row and joins its new one with UPDATE … SET supporters = supporters ± 1, which
 PostgreSQL applies under the row's lock, so concurrent changes never lose a count.
+
+The attendance count of each training session (SessionAttendanceCount) is kept by database
+triggers instead; only its check and rebuild live here.
 """
 
 import datetime
@@ -15,8 +18,8 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, DateField, F, Sum, When
 from django.db.models.functions import TruncMonth
 
-from ..models import Supporter
-from ..rollups import SupporterMonth
+from ..models import Attendance, Supporter
+from ..rollups import SessionAttendanceCount, SupporterMonth
 
 _FIELDS = ("municipality_id", "district_id", "status", "month", "withdrawn_month")
 
@@ -114,4 +117,40 @@ def rollup_rebuild() -> int:
             if n
         ]
         SupporterMonth.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+# --- the attendance count of each session (kept by triggers, migration 0010) -----------------
+
+
+def attendance_count_differences() -> list[dict]:
+    """Every session whose kept attendance count differs from its attendances (empty when
+    they agree). Two grouped queries."""
+    expected = Counter(
+        dict(Attendance.objects.order_by().values_list("session_id").annotate(n=Count("pk")))
+    )
+    stored = Counter(dict(SessionAttendanceCount.objects.values_list("session_id", "attendances")))
+    return [
+        {"session_id": session_id, "attendances": expected[session_id], "kept": stored[session_id]}
+        for session_id in sorted(set(expected) | set(stored))
+        if expected[session_id] != stored[session_id]
+    ]
+
+
+def attendance_count_rebuild() -> int:
+    """Recount every session's attendances; writers wait meanwhile (PostgreSQL: the
+    attendances are locked against changes first). Returns the number of sessions counted."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                table = connection.ops.quote_name(Attendance._meta.db_table)
+                cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
+        SessionAttendanceCount.objects.all().delete()
+        rows = [
+            SessionAttendanceCount(session_id=session_id, attendances=n)
+            for session_id, n in Attendance.objects.order_by()
+            .values_list("session_id")
+            .annotate(n=Count("pk"))
+        ]
+        SessionAttendanceCount.objects.bulk_create(rows, batch_size=2000)
     return len(rows)

@@ -9,12 +9,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from supporters import selectors, services
-from supporters.models import Supporter, TrainingSession, TsunagariMeeting
-from supporters.rollups import SupporterMonth
-from supporters.services.rollups import rollup_differences
+from supporters.models import Attendance, Supporter, TrainingSession, TsunagariMeeting
+from supporters.rollups import SessionAttendanceCount, SupporterMonth
+from supporters.services.rollups import attendance_count_differences, rollup_differences
 from tests.factories import MunicipalityFactory, SupporterFactory
 
-from .factories import SchoolDistrictFactory, past_session
+from .factories import SchoolDistrictFactory, consent, past_session
 
 pytestmark = pytest.mark.django_db
 
@@ -36,10 +36,14 @@ def _counted_directly(district, on):
 def test_every_change_moves_the_supporter_between_rows_and_the_check_agrees(places):
     tottori, east, west = places
     registered = services.supporter_register(
-        data={"full_name": "試験 花子", "municipality": tottori, "district": east,
-              "registered_on": D(2026, 9, 15)},
+        data={
+            "full_name": "試験 花子",
+            "municipality": tottori,
+            "district": east,
+            "registered_on": D(2026, 9, 15),
+        },
         actor=None,
-    )  # fmt: skip
+    )
     moving = SupporterFactory(municipality=tottori, district=east, registered_on=D(2026, 6, 1))
     leaving = SupporterFactory(municipality=tottori, district=west, registered_on=D(2025, 4, 1))
     call_command("supporters_check_rollups")
@@ -149,10 +153,14 @@ def test_the_dashboard_shows_meetings_per_fiscal_year_and_trainings_per_municipa
     past_session(municipality=tottori, unrecorded_participants=2)
     services.training_session_save(  # a past record: the head count only
         session=TrainingSession(municipality=tottori),
-        data={"counts_only": True, "held_on": D(2023, 9, 9), "audience": "民生委員",
-              "unrecorded_participants": 12},
+        data={
+            "counts_only": True,
+            "held_on": D(2023, 9, 9),
+            "audience": "民生委員",
+            "unrecorded_participants": 12,
+        },
         actor=None,
-    )  # fmt: skip
+    )
 
     meetings = selectors.meetings_per_fiscal_year()
     assert [(m["label"], m["sessions"], m["residents"], m["students"]) for m in meetings] == [
@@ -188,3 +196,81 @@ def test_a_roll_up_row_changed_outside_the_application_is_reported_the_next_nigh
         "鳥取市／東中学校区／活動中／令和8年6月（2026年6月）登録：登録 1 人、集計 3 人" in mail.body
     )
     assert "秘密" not in mail.body  # places and counts, never a person
+
+
+# --- each session's attendance count, kept by the database's triggers ---------------------
+
+
+def _kept(session):
+    return (
+        SessionAttendanceCount.objects.filter(session=session)
+        .values_list("attendances", flat=True)
+        .first()
+    )
+
+
+def test_the_attendance_count_follows_every_insert_delete_and_move_whoever_writes(places):
+    tottori, _east, _west = places
+    first, second = past_session(municipality=tottori), past_session(municipality=tottori)
+    walk_in = {
+        "full_name": "当日 参加",
+        "full_name_kana": "とうじつ さんか",
+        "municipality": tottori,
+        "consent_text": consent(),
+    }
+    services.session_attendance_record(
+        session=first, registration_ids=[], walk_ins=[walk_in], actor=None
+    )
+    assert _kept(first) == 1  # through the service
+
+    people = [SupporterFactory(municipality=tottori) for _ in range(3)]
+    Attendance.objects.bulk_create([Attendance(session=first, supporter=p) for p in people])
+    assert _kept(first) == 4  # one statement of three rows
+
+    Attendance.objects.filter(supporter=people[0]).update(session=second)
+    assert (_kept(first), _kept(second)) == (3, 1)  # moved to another session
+
+    Attendance.objects.filter(supporter__in=people[1:]).delete()
+    assert (_kept(first), _kept(second)) == (1, 1)
+    assert attendance_count_differences() == []
+    call_command("supporters_check_rollups")
+
+
+def test_trainings_count_their_participants_from_the_kept_count(places, django_assert_num_queries):
+    tottori, _east, _west = places
+    session = past_session(municipality=tottori, unrecorded_participants=2)
+    Attendance.objects.bulk_create(
+        [
+            Attendance(session=session, supporter=SupporterFactory(municipality=tottori))
+            for _ in range(2)
+        ]
+    )
+    with django_assert_num_queries(1) as captured:
+        [(_municipality, _day, participants)] = selectors.held_sessions()
+    assert participants == 4  # two named + two counted without names
+    assert 'supporters_attendance"' not in captured.captured_queries[0]["sql"]
+    [row] = selectors.trainings_held_between(session.held_on, session.held_on)
+    assert row["participants"] == 4
+
+
+def test_a_drifted_attendance_count_fails_the_check_is_mailed_and_rebuild_recounts(
+    places, mailoutbox
+):
+    from supporters.tasks import rollup_check_task
+    from tests.factories import UserFactory
+
+    tottori, _east, _west = places
+    UserFactory(roles=["事務局"], is_staff=True, email="jimu@example.jp")
+    session = past_session(municipality=tottori, title="養成研修（東）")
+    Attendance.objects.create(session=session, supporter=SupporterFactory(municipality=tottori))
+    SessionAttendanceCount.objects.filter(session=session).update(attendances=7)
+
+    with pytest.raises(CommandError, match="1 session attendance count"):
+        call_command("supporters_check_rollups")
+    assert rollup_check_task() == 1
+    [mail] = mailoutbox
+    assert "研修の出席者数の集計が出席記録と一致しない研修が 1 件" in mail.body
+    assert "養成研修（東）：出席記録 1 人、集計 7 人" in mail.body
+
+    call_command("supporters_check_rollups", "--rebuild")
+    assert _kept(session) == 1
