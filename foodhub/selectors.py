@@ -19,6 +19,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from core.japanese import fold
 from core.periods import add_months
@@ -183,12 +184,12 @@ def stock_by_site_zone(user, *, site_id=None) -> list[dict]:
     return rows
 
 
-def stock_kg_by_zone(user) -> list[dict]:
-    """kg in stock per site and zone of every visible site, for the dashboard: the sum of each
-    zone's ledger (every lot equals the sum of its entries, checked nightly), read from the
-    monthly roll-up instead of adding up every lot. Two queries."""
+def stock_kg_by_zone(user, *, sites=None) -> list[dict]:
+    """kg in stock per site and zone of every visible site (or of `sites` among them), for the
+    dashboard: the sum of each zone's ledger (every lot equals the sum of its entries, checked
+    nightly), read from the monthly roll-up instead of adding up every lot. Two queries."""
     labels = dict(Zone.Kind.choices)
-    sites = Site.objects.visible_to(user)
+    sites = Site.objects.visible_to(user) if sites is None else sites
     kg = dict(
         LedgerMonth.objects.filter(site__in=sites)
         .values_list("zone_id")
@@ -214,21 +215,27 @@ def stock_kg_by_zone(user) -> list[dict]:
 def near_expiry_lots(user=None, *, today: datetime.date, sites=None):
     """Lots in stock whose date is within their zone's warning days, or already past.
 
-    Each zone has its own number of days (data, not code); the per-zone limits become one OR'd
-    condition, so this is two queries whatever the number of lots.
+    Each zone has its own number of days (data, not code). Zones sharing a number of days share
+    one condition on the zone's days, so the query is the same size for 5 zones or 5,000: two
+    queries whatever the number of lots and zones.
     """
     zones = Zone.objects.all()
+    lots = Lot.objects.all()
     if user is not None:
         zones = zones.filter(site__in=Site.objects.visible_to(user))
+        lots = lots.filter(site__in=Site.objects.visible_to(user))
     if sites is not None:
         zones = zones.filter(site__in=sites)
+        lots = lots.filter(site__in=sites)
     limits, longest = Q(pk__in=[]), 0
-    for zone_id, days in zones.values_list("pk", "near_expiry_days"):
-        limits |= Q(zone_id=zone_id, expiry_date__lte=today + datetime.timedelta(days=days))
+    for days in zones.order_by().values_list("near_expiry_days", flat=True).distinct():
+        limits |= Q(
+            zone__near_expiry_days=days, expiry_date__lte=today + datetime.timedelta(days=days)
+        )
         longest = max(longest, days)
     return (
         # The plain bound lets the partial index on in-stock expiry dates narrow the scan first.
-        Lot.objects.filter(kg__gt=0, expiry_date__lte=today + datetime.timedelta(days=longest))
+        lots.filter(kg__gt=0, expiry_date__lte=today + datetime.timedelta(days=longest))
         .filter(limits)
         .select_related("site", "zone", "item")
         .order_by("expiry_date", "site__name", "pk")
@@ -266,6 +273,7 @@ _EMPTY = Value("", output_field=CharField())
 # What each grouping is called in the roll-up (foodhub.rollups.LedgerMonth) and in the ledger.
 _ROLLUP_BY = {
     "month": F("month"),
+    "site": F("site_id"),
     "site__name": F("site__name"),
     "kind": F("kind"),
     "zone__kind": F("zone__kind"),
@@ -275,6 +283,7 @@ _ROLLUP_BY = {
 }
 _LEDGER_BY = {
     "month": TruncMonth("effective_on"),
+    "site": F("site_id"),
     "site__name": F("site__name"),
     "kind": F("kind"),
     "zone__kind": F("lot__zone__kind"),
@@ -363,9 +372,10 @@ def _outflow(by_site) -> dict:
     }
 
 
-def monthly_figures(user, *, since: datetime.date) -> dict:
-    """kg in and out per month by site and kind, donor kind, recipient kind; disposal rate."""
-    sites = Site.objects.visible_to(user)
+def monthly_figures(user, *, since: datetime.date, sites=None) -> dict:
+    """kg in and out per month by site and kind, donor kind, recipient kind; disposal rate
+    (of every visible site, or of `sites` among them)."""
+    sites = Site.objects.visible_to(user) if sites is None else sites
     by_site = ledger_sums(by=("month", "site__name", "kind"), start=since, sites=sites)
     by_donor = ledger_sums(
         by=("month", "donation__donor__kind"),
@@ -416,53 +426,140 @@ def household_recipient_kinds() -> set:
     return {Recipient.Kind.HOUSEHOLD}
 
 
+# The dashboard names this many sites at most; the rest are added up as 「ほかN拠点」, so the
+# page stays the same size whether 5 sites are visible or 500 (choose a site to see it alone).
+DASHBOARD_SITES_SHOWN = 12
+NEAR_EXPIRY_SHOWN = 200
+OTHERS = "__others__"
+
+
+_IN_KINDS = frozenset({LedgerEntry.Kind.RECEIPT, LedgerEntry.Kind.TRANSFER_IN})
+_OUT_KINDS = frozenset({LedgerEntry.Kind.DISTRIBUTION, LedgerEntry.Kind.DISPOSAL})
+
+
+def _others_label(count: int) -> str:
+    return ngettext("%(count)d other site", "%(count)d other sites", count) % {"count": count}
+
+
 def _pivot(rows, group_key, labels, sign=1):
-    """[{month, <group>, kg}] → (months, groups, {(month, group): kg}, totals by group)."""
-    months = sorted({row["month"] for row in rows})
-    groups = sorted({row[group_key] for row in rows}, key=lambda g: str(labels.get(g, g)))
+    """[{month, <group>, kg}] → (months, groups, {(month, group): kg}, totals by group). A group
+    OTHERS (「ほかN拠点」, labelled in `labels`) comes last and is left out of the bars' scale."""
     cells, totals = {}, {}
     for row in rows:
         kg = sign * row["kg"]
         cells[(row["month"], row[group_key])] = cells.get((row["month"], row[group_key]), 0) + kg
         totals[row[group_key]] = totals.get(row[group_key], 0) + kg
-    top = max(totals.values(), default=0) or 1
+    groups = sorted(totals, key=lambda g: (g == OTHERS, str(labels.get(g, g))))  # OTHERS last
+    top = max((totals[g] for g in groups if g != OTHERS), default=0) or 1
+    months = sorted({row["month"] for row in rows})
     return {
         "months": months,
         "groups": [{"key": g, "label": labels.get(g, g)} for g in groups],
         "rows": [{"month": m, "cells": [cells.get((m, g), 0) for g in groups]} for m in months],
         "totals": [
-            {"label": labels.get(g, g), "kg": totals[g], "percent": round(totals[g] * 100 / top)}
+            {
+                "label": labels.get(g, g),
+                "kg": totals[g],
+                "percent": round(totals[g] * 100 / top),
+                "others": g == OTHERS,
+            }
             for g in groups
         ],
     }
 
 
-def dashboard_figures(user, *, since: datetime.date, today: datetime.date) -> dict:
-    """Everything the dashboard draws, in a fixed number of queries."""
-    figures = monthly_figures(user, since=since)
-    in_kinds = {LedgerEntry.Kind.RECEIPT, LedgerEntry.Kind.TRANSFER_IN}
-    site_in = [dict(r, group=r["site__name"]) for r in figures["by_site"] if r["kind"] in in_kinds]
-    site_out = [
-        dict(r, group=r["site__name"])
-        for r in figures["by_site"]
-        if r["kind"] in {LedgerEntry.Kind.DISTRIBUTION, LedgerEntry.Kind.DISPOSAL}
+def _largest(totals: dict, shown: int) -> set:
+    """The keys of the `shown` largest values of `totals` (ties by key)."""
+    return set(sorted(totals, key=lambda k: (-abs(totals[k]), str(k)))[:shown])
+
+
+def _sites_by_month(per_site, network, kinds, *, since, sites, shown):
+    """[{month, group, kg}] of `kinds`: a group per site for the `shown` sites that moved the
+    most, one OTHERS group for the rest (the network's months minus the shown sites'), and the
+    OTHERS label. Reads as many rows whatever the number of sites: the sites' totals, the
+    network's months and the shown sites' months."""
+    totals: dict = {}
+    for row in per_site:
+        if row["kind"] in kinds:
+            totals[row["site"]] = totals.get(row["site"], 0) + row["kg"]
+    named = _largest(totals, shown)
+    rows = [
+        {"month": row["month"], "group": row["site__name"], "kg": row["kg"]}
+        for row in ledger_sums(
+            by=("month", "site__name"), start=since, sites=sites.filter(pk__in=named), kinds=kinds
+        )
     ]
-    stock = stock_kg_by_zone(user)
-    top = max((row["kg"] for row in stock), default=0) or 1
+    if len(totals) <= len(named):
+        return rows, {}
+    others: dict = {}
+    for row in network:
+        if row["kind"] in kinds:
+            others[row["month"]] = others.get(row["month"], 0) + row["kg"]
+    for row in rows:
+        others[row["month"]] -= row["kg"]
+    rows += [{"month": month, "group": OTHERS, "kg": kg} for month, kg in others.items()]
+    return rows, {OTHERS: _others_label(len(totals) - len(named))}
+
+
+def _stock_shown(stock: list[dict], shown: int) -> tuple[list[dict], dict | None]:
+    """The zones of the `shown` sites with most stock, each bar scaled to the largest zone, and
+    the rest added up as one line ({"label", "kg"}; None when every site is shown)."""
+    by_site: dict = {}
     for row in stock:
+        by_site[row["site_id"]] = by_site.get(row["site_id"], 0) + row["kg"]
+    named = _largest(by_site, shown)
+    rows = [row for row in stock if row["site_id"] in named]
+    top = max((row["kg"] for row in rows), default=0) or 1
+    for row in rows:
         row["percent"] = round(row["kg"] * 100 / top)
+    if len(by_site) <= len(named):
+        return rows, None
+    return rows, {
+        "label": _others_label(len(by_site) - len(named)),
+        "kg": sum(kg for site, kg in by_site.items() if site not in named),
+    }
+
+
+def dashboard_figures(user, *, since: datetime.date, today: datetime.date, site=None) -> dict:
+    """Everything the dashboard draws, in a fixed number of queries and of the same size
+    whatever the number of sites: of one `site`, or of every visible site with the
+    DASHBOARD_SITES_SHOWN largest named and the rest added up as 「ほかN拠点」."""
+    sites = Site.objects.visible_to(user)
+    if site is not None:
+        sites = sites.filter(pk=site.pk)
+    shown = DASHBOARD_SITES_SHOWN
+    per_site = ledger_sums(by=("site", "kind"), start=since, sites=sites)
+    network = ledger_sums(by=("month", "kind"), start=since, sites=sites)
+    received, received_labels = _sites_by_month(
+        per_site, network, _IN_KINDS, since=since, sites=sites, shown=shown
+    )
+    out, out_labels = _sites_by_month(
+        per_site, network, _OUT_KINDS, since=since, sites=sites, shown=shown
+    )
+    by_donor = ledger_sums(
+        by=("month", "donation__donor__kind"),
+        start=since,
+        sites=sites,
+        kinds=[LedgerEntry.Kind.RECEIPT],
+    )
+    by_recipient = ledger_sums(
+        by=("month", "distribution__recipient__kind"),
+        start=since,
+        sites=sites,
+        kinds=[LedgerEntry.Kind.DISTRIBUTION],
+    )
+    stock, stock_others = _stock_shown(stock_kg_by_zone(user, sites=sites), shown)
     return {
         "stock": stock,
-        "near_expiry": list(near_expiry_lots(user, today=today)[:200]),
-        "received_by_site": _pivot(site_in, "group", {}),
-        "out_by_site": _pivot(site_out, "group", {}, sign=-1),
-        "by_donor": _pivot(figures["by_donor"], "donation__donor__kind", donor_kind_labels()),
+        "stock_others": stock_others,
+        "near_expiry": list(near_expiry_lots(user, today=today, sites=sites)[:NEAR_EXPIRY_SHOWN]),
+        "received_by_site": _pivot(received, "group", received_labels),
+        "out_by_site": _pivot(out, "group", out_labels, sign=-1),
+        "by_donor": _pivot(by_donor, "donation__donor__kind", donor_kind_labels()),
         "by_recipient": _pivot(
-            figures["by_recipient"], "distribution__recipient__kind", recipient_kind_labels(), -1
+            by_recipient, "distribution__recipient__kind", recipient_kind_labels(), -1
         ),
-        "distributed_kg": figures["distributed_kg"],
-        "disposed_kg": figures["disposed_kg"],
-        "disposal_rate": figures["disposal_rate"],
+        **_outflow(network),
     }
 
 

@@ -28,13 +28,18 @@ class DashboardView(StaffView):
     def get(self, request):
         today = timezone.localdate()
         since = _since(request, today)
+        sites = selectors.site_list_for_user(request.user)
+        site_id = request.GET.get("site", "")
+        site = sites.filter(pk=site_id).first() if site_id.isdigit() else None
         return render(
             request,
             "foodhub/dashboard.html",
             {
                 "since": since,
                 "today": today,
-                **selectors.dashboard_figures(request.user, since=since, today=today),
+                "sites": sites,
+                "site": site,
+                **selectors.dashboard_figures(request.user, since=since, today=today, site=site),
             },
         )
 
