@@ -53,7 +53,6 @@ from members.models import (  # noqa: E402
     Membership,
     Organisation,
     OrganisationType,
-    organisation_search_text,
 )
 from members.resources import MembershipExportResource  # noqa: E402
 
@@ -86,8 +85,7 @@ def generate(*, organisations: int, seed: int = 3) -> None:
             public_fields=["website", "strengths"],
             website=f"https://bench{n}.example.jp",
         )
-        # bulk_create skips save(): the same folded column save() writes (offer is public here).
-        org.search_text = organisation_search_text([org.name, org.name_kana, org.strengths])
+        org.set_derived_fields()  # what save() does; bulk_create skips save()
         rows.append(org)
     Organisation.objects.bulk_create(rows, batch_size=2000)
     memberships, town_links, field_links = [], [], []

@@ -48,8 +48,10 @@ class _FormulaSafe(Func):
     """escape_formula in SQL: a text starting =, +, -, @, tab or CR gets a leading ', unless
     it is a plain number (such as -5 or 1,234.50)."""
 
+    # The first character is compared before any regular expression: most cells start with
+    # none of these, and the CASE stops there (the export's rows per second depend on it).
     template = (
-        "(CASE WHEN %(expressions)s ~ '^[-=+@\\t\\r]'"
+        "(CASE WHEN left(%(expressions)s, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r')"
         " AND %(expressions)s !~ '^[-+]?([0-9]{1,3}(,[0-9]{3})+|[0-9]+)([.][0-9]+)?$'"
         " THEN '''' || %(expressions)s ELSE %(expressions)s END)"
     )

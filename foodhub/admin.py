@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -376,18 +376,26 @@ class LedgerEntryAdmin(StreamingCsvExportMixin, ReadOnlyMixin, SiteScopedMixin, 
     sortable_by = ("effective_on", "created_at")
 
     def get_search_results(self, request, queryset, search_term):
-        """The item first: the few items whose folded name holds the folded term, then their
-        lots' entries (by the lot foreign key's index), or entries whose reason holds it —
-        never a join of every entry to its lot and item before filtering."""
+        """The item first: the few items whose folded name holds every word, then the
+        entries of their lots (each entry's lot looked up by its key, so a word matching every
+        item costs no more than one matching one), or entries whose reason holds them (read
+        from the entries that have a reason, by their own index) — never a join of every entry
+        to its lot and item before filtering."""
         term = fold(search_term)
         if not term:
             return queryset, False
         if too_short_search(search_term):
             messages.warning(request, too_short_search_message())
             return queryset.none(), False
-        items = Item.objects.filter(search_text__contains=term).values("pk")
-        lots = Lot.objects.filter(item__in=items).values("pk")
-        return queryset.filter(Q(lot__in=lots) | Q(reason__contains=search_term.strip())), False
+        items, with_reason = Item.objects.all(), ~Q(reason="")
+        for word in search_term.split():  # every word, as in the other admin searches
+            items = items.filter(search_text__contains=fold(word))
+            with_reason &= Q(reason__contains=word)
+        items = list(items.values_list("pk", flat=True))
+        if not items:
+            return queryset.filter(with_reason), False
+        of_items = Exists(Lot.objects.filter(pk=OuterRef("lot_id"), item_id__in=items))
+        return queryset.filter(Q(of_items) | with_reason), False
 
     @admin.display(description=_("item"), ordering="lot__item__name")
     def lot_item(self, entry):

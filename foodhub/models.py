@@ -734,6 +734,14 @@ class LedgerEntry(models.Model):
             models.Index(fields=["effective_on", "site", "kind"], name="foodhub_ledger_month"),
             # The ledger list's and CSV's order: the first rows come without a sort.
             models.Index(fields=["-effective_on", "-id"], name="foodhub_ledger_newest"),
+            # The same order over the few entries that have a reason (adjustments, disposals):
+            # a search word matching no item reads only these, even a two-character word that
+            # no trigram serves.
+            models.Index(
+                fields=["-effective_on", "-id"],
+                condition=~Q(reason=""),
+                name="foodhub_ledger_with_reason",
+            ),
             # PostgreSQL only (core.pg_indexes): the ledger search's reason (LIKE).
             trigram_index("reason", name="foodhub_ledger_reason_trgm"),
         ]

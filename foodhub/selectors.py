@@ -529,25 +529,20 @@ def dashboard_figures(user, *, since: datetime.date, today: datetime.date, site=
         sites = sites.filter(pk=site.pk)
     shown = DASHBOARD_SITES_SHOWN
     per_site = ledger_sums(by=("site", "kind"), start=since, sites=sites)
-    network = ledger_sums(by=("month", "kind"), start=since, sites=sites)
+    # One read of the months for the network's flows, donor kinds and recipient kinds.
+    network = ledger_sums(
+        by=("month", "kind", "donation__donor__kind", "distribution__recipient__kind"),
+        start=since,
+        sites=sites,
+    )
     received, received_labels = _sites_by_month(
         per_site, network, _IN_KINDS, since=since, sites=sites, shown=shown
     )
     out, out_labels = _sites_by_month(
         per_site, network, _OUT_KINDS, since=since, sites=sites, shown=shown
     )
-    by_donor = ledger_sums(
-        by=("month", "donation__donor__kind"),
-        start=since,
-        sites=sites,
-        kinds=[LedgerEntry.Kind.RECEIPT],
-    )
-    by_recipient = ledger_sums(
-        by=("month", "distribution__recipient__kind"),
-        start=since,
-        sites=sites,
-        kinds=[LedgerEntry.Kind.DISTRIBUTION],
-    )
+    by_donor = [row for row in network if row["kind"] == LedgerEntry.Kind.RECEIPT]
+    by_recipient = [row for row in network if row["kind"] == LedgerEntry.Kind.DISTRIBUTION]
     stock, stock_others = _stock_shown(stock_kg_by_zone(user, sites=sites), shown)
     return {
         "stock": stock,

@@ -200,6 +200,8 @@ def organisation_name_key(name: str) -> str:
 class Organisation(models.Model):
     """An organisation known to the platform (never an individual)."""
 
+    DERIVED_FIELDS = ("search_text", "staff_search_text", "name_key")  # set_derived_fields()
+
     name = models.CharField(_("organisation name"), max_length=200)
     name_kana = models.CharField(_("organisation name (kana)"), max_length=300, blank=True)
     organisation_type = models.CharField(
@@ -250,6 +252,11 @@ class Organisation(models.Model):
     )
     last_contact_on = models.DateField(_("last contact"), null=True, blank=True)
     search_text = models.TextField(_("search text (folded)"), blank=True, editable=False)
+    # What the secretariat's search reads: the name, its kana and the offer whether published
+    # or not, folded like search_text — one indexed column instead of two searched with OR.
+    staff_search_text = models.TextField(
+        _("staff search text (folded)"), blank=True, default="", editable=False
+    )
     # The folded name alone: the register import's duplicate check reads it by an exact match
     # on its index, a whole batch of names in one query.
     name_key = models.CharField(
@@ -268,9 +275,9 @@ class Organisation(models.Model):
             # The import's duplicate check (organisation_name_key()).
             models.Index(fields=["name_key"], name="organisation_name_key"),
             # PostgreSQL only (core.pg_indexes): folded search, the import's duplicate check
-            # (a prefix LIKE) and the offer searched as typed (LIKE).
+            # (a prefix LIKE), and the secretariat's search.
             trigram_index("search_text", name="organisation_search_trgm"),
-            trigram_index("strengths", name="organisation_strengths_trgm"),
+            trigram_index("staff_search_text", name="organisation_staff_search_trgm"),
         ]
 
     def __str__(self):
@@ -279,7 +286,10 @@ class Organisation(models.Model):
     def save(self, *args, **kwargs):
         self.set_derived_fields()
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text", "name_key"}
+            kwargs["update_fields"] = {
+                *kwargs["update_fields"],
+                *Organisation.DERIVED_FIELDS,
+            }
         super().save(*args, **kwargs)
 
     def set_derived_fields(self) -> None:
@@ -292,6 +302,9 @@ class Organisation(models.Model):
         if "strengths" in (self.public_fields or []):
             searchable.append(self.strengths)
         self.search_text = organisation_search_text(searchable)
+        self.staff_search_text = organisation_search_text(
+            [self.name, self.name_kana, self.strengths]
+        )
         self.name_key = organisation_name_key(self.name)
 
     @property

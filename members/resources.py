@@ -220,7 +220,7 @@ class RegisterImportResource(SafeModelResource):
         # The model's field checks (lengths); no query: duplicates are checked by batch.
         errors = dict(import_validation_errors or {})
         try:
-            instance.clean_fields(exclude=[*errors, "search_text", "name_key"])
+            instance.clean_fields(exclude=[*errors, *Organisation.DERIVED_FIELDS])
         except ValidationError as exc:
             errors = exc.update_error_dict(errors)
         if errors:

@@ -150,8 +150,8 @@ class OrganisationAdmin(FoldedSearchMixin, JapaneseImportMixin, ServiceModelAdmi
     )
     list_select_related = ("municipality",)
     list_filter = (CurrentTierFilter, "organisation_type", "municipality", "activity_fields")
-    # The folded search text (name, kana, published offer) and the offer as typed.
-    search_fields = ("search_text", "strengths__contains")
+    # The folded name, kana and offer (published or not), by its trigram index.
+    search_fields = ("staff_search_text",)
     paginator = EstimatedCountPaginator
     # Offered orderings: only what an index serves (organisation_kana_order).
     sortable_by = ("name_kana",)

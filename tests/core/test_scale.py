@@ -50,7 +50,8 @@ def _plan(queryset) -> str:
         (
             lambda: Lot.objects.filter(kg__gt=0).order_by("expiry_date", "pk")[:100],
             "foodhub_lot",
-            "foodhub_lot_in_stock_expiry",
+            # (either in-stock partial index serves it, depending on the table's size)
+            ("foodhub_lot_in_stock_expiry", "foodhub_lot_in_stock_fefo"),
         ),
         (
             lambda: LedgerEntry.objects.order_by("-created_at", "-pk")[:100],
@@ -80,7 +81,8 @@ def _plan(queryset) -> str:
                 .annotate(n=Sum("supporters"))
             ),
             "supporters_supportermonth",
-            "supporters_month_key",
+            # (either index serves it; which one the planner takes depends on the table's size)
+            ("supporters_month_key", "supporters_supportermonth_district_id"),
         ),
         # Folded searches (FoldedSearchMixin: LIKE on the folded column) by trigram indexes.
         (
@@ -92,6 +94,11 @@ def _plan(queryset) -> str:
             lambda: Organisation.objects.filter(search_text__contains="ちいき"),
             "members_organisation",
             "organisation_search_trgm",
+        ),
+        (
+            lambda: Organisation.objects.filter(staff_search_text__contains="ちいき"),
+            "members_organisation",
+            "organisation_staff_search_trgm",
         ),
         (
             lambda: Item.objects.filter(search_text__contains="ぱふ品目"),
@@ -122,7 +129,8 @@ def test_hot_queries_use_an_index(queryset, table, index):
     plan = _plan(queryset())
 
     assert f"Seq Scan on {table}" not in plan, plan
-    assert index in plan, plan
+    indexes = (index,) if isinstance(index, str) else index
+    assert any(name in plan for name in indexes), plan
 
 
 def test_the_scale_bench_runs_at_a_tiny_scale():

@@ -22,8 +22,8 @@ def _search(term, model=Organisation):
     request = RequestFactory().get("/", {"q": term})
     request.session = {}
     request._messages = FallbackStorage(request)
-    model_admin = admin.site._registry[Organisation]
-    results, _duplicates = model_admin.get_search_results(request, Organisation.objects.all(), term)
+    model_admin = admin.site._registry[model]
+    results, _duplicates = model_admin.get_search_results(request, model.objects.all(), term)
     return list(results), [str(m) for m in get_messages(request)]
 
 

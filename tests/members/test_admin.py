@@ -462,3 +462,18 @@ def test_auditors_cannot_send_a_meeting_notice_from_the_changelist(client, mailo
     assert meeting.notice_sent_at is None
     assert not meeting.attendances.exists()
     assert mailoutbox == []
+
+
+def test_the_secretariat_search_finds_any_offer_folded_as_typed_either_way(client, secretariat):
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(
+        name="ひみつ会", name_kana="ひみつかい", strengths="フードバンクの配送", public_fields=[]
+    )
+    OrganisationFactory(name="べつの会", name_kana="べつのかい", strengths="子ども食堂")
+    url = reverse("admin:members_organisation_changelist")
+
+    for term in ("ﾌｰﾄﾞﾊﾞﾝｸ", "ふーどばんく", "ひみつ", "ヒミツカイ"):
+        html = client.get(url, {"q": term}).content.decode()
+        assert "ひみつ会" in html, term  # the offer is searched though it is not published
+        assert "べつの会" not in html, term

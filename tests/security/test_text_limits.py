@@ -20,6 +20,7 @@ MACHINE_WRITTEN = {
     "core.GeneratedDocument.error": "the renderer's error, written by the task",
     "reports.MonthlyReport.error": "the builder's error, written by the task",
     "members.Organisation.search_text": "folded copy of the name fields, for search",
+    "members.Organisation.staff_search_text": "folded copy of name and offer, for staff search",
 }
 
 
