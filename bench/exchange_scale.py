@@ -109,10 +109,10 @@ def add_rows(n, done, site_ids, category, field, staff):
             INSERT INTO members_organisation (name, name_kana, organisation_type,
                 representative_name, contact_name, postal_code, address, phone, email, website,
                 municipality_id, activity_summary, strengths, public_fields, search_text,
-                staff_search_text, name_key, created_at)
+                staff_search_text, search_bigrams, staff_search_bigrams, name_key, created_at)
             SELECT 'ベンチ食堂' || g, 'べんちしょくどう' || g, 'voluntary', '', '', '', '', '',
                 '', '', ({towns})[1 + mod(g, 7)], '', '', '["website"]', 'べんちしょくどう' || g,
-                'べんちしょくどう' || g, 'べんち食堂' || g, now()
+                'べんちしょくどう' || g, '', '', 'べんち食堂' || g, now()
             FROM generate_series(%s, %s - 1) g
             """,
             [p0, p1],

@@ -24,8 +24,10 @@ table with the ratio national/regional:
         postgres://postgres@127.0.0.1:5432/kirin_pf_bench_national
 
 `measure` times one database and prints JSON (what `compare` runs); `--import-rows` chooses the
-import sizes (default 1000,10000). The tiny CI run (tests/test_bench_scale.py) generates at
---scale 0.002 inside the test database and runs every measurement once.
+import sizes (default 1000,10000); `compare --rounds 3` measures the two in turn three times and
+takes each figure's median, so that a shared machine's drift weighs on both sides alike. The tiny
+CI run (tests/core/test_scale.py) generates at --scale 0.002 inside the test database and runs
+every measurement once.
 """
 
 import argparse
@@ -165,7 +167,7 @@ def generate(scale: float, *, seed: int = 13, out=sys.stdout) -> dict:
 
     from django.db import connection, transaction
 
-    from core.japanese import fold
+    from core.japanese import bigrams, fold
     from core.models import Municipality
     from foodhub.models import FoodCategory
     from members.models import Membership, Organisation, OrganisationType, organisation_name_key
@@ -227,6 +229,8 @@ def generate(scale: float, *, seed: int = 13, out=sys.stdout) -> dict:
                     None,
                     folded,  # the offer is public: search_text and staff_search_text agree
                     folded,
+                    bigrams(folded),
+                    bigrams(folded),
                     organisation_name_key(name),
                     start,
                 )
@@ -253,6 +257,8 @@ def generate(scale: float, *, seed: int = 13, out=sys.stdout) -> dict:
                 "last_contact_on",
                 "search_text",
                 "staff_search_text",
+                "search_bigrams",
+                "staff_search_bigrams",
                 "name_key",
                 "created_at",
             ],
@@ -290,12 +296,14 @@ def generate(scale: float, *, seed: int = 13, out=sys.stdout) -> dict:
             district, municipality = rng.choice(districts)
             status = "withdrawn" if i % 10 == 0 else ("paused" if i % 10 == 1 else "active")
             registered = start + datetime.timedelta(days=i % DAYS)
+            folded = fold(f"{full_name} {kana}")
             supporter_rows.append(
                 (
                     i,
                     full_name,
                     kana,
-                    fold(f"{full_name} {kana}"),
+                    folded,
+                    bigrams(folded),
                     "",
                     "",
                     False,
@@ -318,6 +326,7 @@ def generate(scale: float, *, seed: int = 13, out=sys.stdout) -> dict:
                 "full_name",
                 "full_name_kana",
                 "search_text",
+                "search_bigrams",
                 "email",
                 "phone",
                 "receives_line",
@@ -727,6 +736,16 @@ def measure(*, runs: int = 3, import_rows=(1000, 10000), out=None) -> dict:
             reverse(admin("foodhub_ledgerentry")),
             {"q": "パフ品目077"},
         ),
+        (
+            "search: ledger (a word in every item)",
+            reverse(admin("foodhub_ledgerentry")),
+            {"q": "品目"},
+        ),
+        (
+            "search: supporters (two characters)",
+            reverse(admin("supporters_supporter")),
+            {"q": "ぬね"},
+        ),
         ("public directory search", reverse("members:directory"), {"q": "ちいき"}),
         ("stock page, one site", reverse("foodhub:stock"), {"site": str(site.pk)}),
         ("foodhub dashboard", reverse("foodhub:dashboard"), None),
@@ -787,6 +806,30 @@ def _format_table(regional: dict, national: dict, scale_note: str) -> str:
     return "\n".join(lines)
 
 
+def _measure_in_subprocess(url: str, args) -> dict:
+    completed = subprocess.run(
+        [
+            *(sys.executable, __file__, "measure"),
+            *("--runs", str(args.runs), "--import-rows", args.import_rows),
+        ],
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+    )
+    sys.stderr.write(completed.stderr)
+    completed.check_returncode()
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def _median_of_rounds(results: list[dict]) -> dict:
+    """The last round's figures, with each measure's time the median over the rounds."""
+    merged = dict(results[-1])
+    for label, value in merged.items():
+        if isinstance(value, dict) and "ms" in value:
+            merged[label] = {**value, "ms": statistics.median(r[label]["ms"] for r in results)}
+    return merged
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -800,30 +843,28 @@ def main():
     both.add_argument("national_url")
     both.add_argument("--runs", type=int, default=3)
     both.add_argument("--import-rows", default="1000,10000")
+    both.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure regional and national in turn this many times; each figure is the median"
+        " of the rounds, so a machine that slows down or speeds up meanwhile weighs on both",
+    )
     args = parser.parse_args()
     if args.command == "compare":
-        data = {}
-        for size, url in (("regional", args.regional_url), ("national", args.national_url)):
-            print(f"measuring {size} ({url.rsplit('/', 1)[-1]}) …", file=sys.stderr)
-            completed = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "measure",
-                    "--runs",
-                    str(args.runs),
-                    "--import-rows",
-                    args.import_rows,
-                ],
-                env={**os.environ, "DATABASE_URL": url},
-                capture_output=True,
-                text=True,
-            )
-            sys.stderr.write(completed.stderr)
-            completed.check_returncode()
-            data[size] = json.loads(completed.stdout.strip().splitlines()[-1])
+        rounds = {"regional": [], "national": []}
+        for round_number in range(1, args.rounds + 1):
+            for size, url in (("regional", args.regional_url), ("national", args.national_url)):
+                print(
+                    f"round {round_number}/{args.rounds}: measuring {size}"
+                    f" ({url.rsplit('/', 1)[-1]}) …",
+                    file=sys.stderr,
+                )
+                rounds[size].append(_measure_in_subprocess(url, args))
+        data = {size: _median_of_rounds(results) for size, results in rounds.items()}
         factor = data["national"]["_ledger_rows"] / max(1, data["regional"]["_ledger_rows"])
-        print(_format_table(data["regional"], data["national"], f"national = ×{factor:.0f} ledger"))
+        note = f"national = ×{factor:.0f} ledger; {args.rounds} alternating round(s)"
+        print(_format_table(data["regional"], data["national"], note))
         return
     setup_django()
     if args.command == "generate":

@@ -1,6 +1,10 @@
 from django.contrib import messages
-from django.contrib.admin.utils import lookup_spawns_duplicates
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import (
+    NotRelationField,
+    get_fields_from_path,
+    lookup_spawns_duplicates,
+)
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
@@ -14,9 +18,10 @@ from .japanese import fold
 
 _LOOKUPS = {"exact", "iexact", "contains", "icontains", "startswith", "istartswith"}
 
-# A search word of one character matches nearly every row and no index can serve it (a trigram
-# needs three characters; two-character words are served by a scan, see README › Benchmarks):
-# such a search is refused with a message instead of reading the whole table.
+# A search word of one character matches nearly every row and no index can serve it: such a
+# search is refused with a message instead of reading the whole table. (A trigram needs three
+# characters; a two-character word reads the column's bigram companion where the model keeps one,
+# see core.japanese.bigrams, and is served by a scan elsewhere.)
 SEARCH_MIN_CHARACTERS = 2
 
 
@@ -49,8 +54,9 @@ class FoldedSearchMixin:
 
     Each word of the term must be found in one of `search_fields`. A folded column (its path
     ends in `search_text`) is searched with the folded word by a plain LIKE on the column, which
-    PostgreSQL's trigram index on it serves; any other field as Django does (icontains, or the
-    lookup it names) with the word as typed.
+    PostgreSQL's trigram index on it serves — a two-character word in its `search_bigrams`
+    companion when there is one; any other field as Django does (icontains, or the lookup it
+    names) with the word as typed.
     """
 
     def get_search_results(self, request, queryset, search_term):
@@ -62,26 +68,42 @@ class FoldedSearchMixin:
             messages.warning(request, too_short_search_message())
             return queryset.none(), False
         opts = queryset.model._meta
-        lookups = []
+        lookups = []  # (lookup, folded, the bigram column's lookup for two-character words)
         for field in fields:
             path, _sep, lookup = field.partition("__contains")
             if path.endswith("search_text"):
-                lookups.append((f"{path}__contains", True))
+                pairs = bigram_path(queryset.model, path)
+                lookups.append((f"{path}__contains", True, pairs and f"{pairs}__contains"))
             elif field.startswith("="):
-                lookups.append((f"{field[1:]}__iexact", False))
+                lookups.append((f"{field[1:]}__iexact", False, None))
             elif LOOKUP_SEP in field and field.rsplit(LOOKUP_SEP, 1)[1] in _LOOKUPS:
-                lookups.append((field, False))
+                lookups.append((field, False, None))
             else:
-                lookups.append((f"{field}__icontains", False))
+                lookups.append((f"{field}__icontains", False, None))
         for word in words:
             condition = Q()
-            for lookup, folded in lookups:
-                condition |= Q(**{lookup: fold(word) if folded else word})
+            for lookup, folded, pairs in lookups:
+                if pairs and len(fold(word)) == 2:
+                    condition |= Q(**{pairs: f" {fold(word)} "})
+                else:
+                    condition |= Q(**{lookup: fold(word) if folded else word})
             queryset = queryset.filter(condition)
         may_have_duplicates = any(
-            lookup_spawns_duplicates(opts, lookup.rsplit(LOOKUP_SEP, 1)[0]) for lookup, _ in lookups
+            lookup_spawns_duplicates(opts, lookup.rsplit(LOOKUP_SEP, 1)[0])
+            for lookup, _folded, _pairs in lookups
         )
         return queryset, may_have_duplicates
+
+
+def bigram_path(model, path: str) -> str | None:
+    """The bigram column beside a folded `…search_text` column (`…search_bigrams`, see
+    core.japanese.bigrams), or None when the model keeps none."""
+    pairs = path.removesuffix("search_text") + "search_bigrams"
+    try:
+        get_fields_from_path(model, pairs)
+    except (FieldDoesNotExist, NotRelationField):
+        return None
+    return pairs
 
 
 class DomainModelAdmin(LoggedExportMixin, SimpleHistoryAdmin):

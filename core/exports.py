@@ -34,7 +34,8 @@ def escape_formula(value):
 # Never exported: keys, tokens and hashes mean nothing to a person and some are secrets; folded
 # search columns are copies of a name.
 _INTERNAL_FIELD = re.compile(
-    r"(^|_)(token|hash|idempotency_key|password|secret|search_text|blind_index)(_|$)"
+    r"(^|_)(token|hash|idempotency_key|password|secret|search_text|search_bigrams|blind_index)"
+    r"(_|$)"
 )
 # A related record's column named after the relation alone (「団体」, not 「団体（名称）」).
 _NAME_FIELDS = {"name", "title", "full_name"}

@@ -53,6 +53,15 @@ def fold(text: str) -> str:
     return jaconv.kata2hira(normalised).casefold().strip()
 
 
+def bigrams(folded: str) -> str:
+    """The two-character runs of each word of `folded` text as words between spaces
+    (「さとう はなこ」 → 「 さと とう なこ はな 」): a trigram index on such a column serves a
+    two-character search word as `LIKE '% とう %'`, which it cannot do on the text itself
+    (a trigram needs three characters, and Japanese names are often two)."""
+    grams = sorted({word[i : i + 2] for word in folded.split() for i in range(len(word) - 1)})
+    return f" {' '.join(grams)} " if grams else ""
+
+
 # Dashes people type in Japanese text (hyphen, minus, long vowel marks); NFKC leaves these alone.
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−ーｰ", "-"))
 _POSTAL_CODE = re.compile(r"^\d{3}-?\d{4}$")

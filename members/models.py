@@ -12,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.japanese import fold
+from core.japanese import bigrams, fold
 from core.limits import (
     PUBLIC_TEXT_MAX,
     PUBLIC_TEXT_VALIDATOR,
@@ -200,7 +200,13 @@ def organisation_name_key(name: str) -> str:
 class Organisation(models.Model):
     """An organisation known to the platform (never an individual)."""
 
-    DERIVED_FIELDS = ("search_text", "staff_search_text", "name_key")  # set_derived_fields()
+    DERIVED_FIELDS = (  # set_derived_fields()
+        "search_text",
+        "staff_search_text",
+        "search_bigrams",
+        "staff_search_bigrams",
+        "name_key",
+    )
 
     name = models.CharField(_("organisation name"), max_length=200)
     name_kana = models.CharField(_("organisation name (kana)"), max_length=300, blank=True)
@@ -257,6 +263,11 @@ class Organisation(models.Model):
     staff_search_text = models.TextField(
         _("staff search text (folded)"), blank=True, default="", editable=False
     )
+    # The two-character runs of both as words (core.japanese.bigrams): two-character words.
+    search_bigrams = models.TextField(_("search bigrams"), blank=True, default="", editable=False)
+    staff_search_bigrams = models.TextField(
+        _("staff search bigrams"), blank=True, default="", editable=False
+    )
     # The folded name alone: the register import's duplicate check reads it by an exact match
     # on its index, a whole batch of names in one query.
     name_key = models.CharField(
@@ -278,6 +289,8 @@ class Organisation(models.Model):
             # (a prefix LIKE), and the secretariat's search.
             trigram_index("search_text", name="organisation_search_trgm"),
             trigram_index("staff_search_text", name="organisation_staff_search_trgm"),
+            trigram_index("search_bigrams", name="organisation_bigrams_trgm"),
+            trigram_index("staff_search_bigrams", name="organisation_staff_bi_trgm"),
         ]
 
     def __str__(self):
@@ -305,6 +318,8 @@ class Organisation(models.Model):
         self.staff_search_text = organisation_search_text(
             [self.name, self.name_kana, self.strengths]
         )
+        self.search_bigrams = bigrams(self.search_text)
+        self.staff_search_bigrams = bigrams(self.staff_search_text)
         self.name_key = organisation_name_key(self.name)
 
     @property

@@ -98,7 +98,10 @@ def directory_list(*, query: str = "", municipality_id=None, field_id=None, tier
     folded = fold(query)
     if folded:
         for word in folded.split():
-            organisations = organisations.filter(search_text__contains=word)
+            if len(word) == 2:  # no trigram in it: its own index of two-character runs
+                organisations = organisations.filter(search_bigrams__contains=f" {word} ")
+            else:
+                organisations = organisations.filter(search_text__contains=word)
     if municipality_id:
         organisations = organisations.filter(
             Q(municipality_id=municipality_id) | Q(active_municipalities__id=municipality_id)

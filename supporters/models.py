@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.japanese import fold
+from core.japanese import bigrams, fold
 from core.limits import STAFF_TEXT_MAX, STAFF_TEXT_VALIDATOR
 from core.pg_indexes import trigram_index
 from core.querysets import InForceQuerySet
@@ -349,6 +349,8 @@ class Supporter(models.Model):
     full_name = models.CharField(_("full name"), max_length=100)
     full_name_kana = models.CharField(_("full name (kana)"), max_length=200, blank=True)
     search_text = models.CharField(_("search text"), max_length=400, blank=True, editable=False)
+    # Its two-character runs as words (core.japanese.bigrams): two-character search words.
+    search_bigrams = models.TextField(_("search bigrams"), blank=True, default="", editable=False)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     receives_line = models.BooleanField(_("receives information by LINE"), default=False)
@@ -394,6 +396,7 @@ class Supporter(models.Model):
             "full_name",
             "full_name_kana",
             "search_text",
+            "search_bigrams",
             "email",
             "phone",
             "line_name",
@@ -422,6 +425,7 @@ class Supporter(models.Model):
             models.Index(fields=["full_name_kana", "id"], name="supporter_kana_order"),
             # PostgreSQL only (core.pg_indexes): the admin's folded search and e-mail/phone.
             trigram_index("search_text", name="supporter_search_trgm"),
+            trigram_index("search_bigrams", name="supporter_bigrams_trgm"),
             trigram_index("email", name="supporter_email_trgm"),
             trigram_index("phone", name="supporter_phone_trgm"),
         ]
@@ -432,9 +436,10 @@ class Supporter(models.Model):
     def save(self, *args, **kwargs):
         # Derived column for width/kana-insensitive search in SQL.
         self.search_text = fold(f"{self.full_name} {self.full_name_kana}")
+        self.search_bigrams = bigrams(self.search_text)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"full_name", "full_name_kana"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, "search_text", "search_bigrams"}
         super().save(*args, **kwargs)
 
 

@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from core.japanese import (
+    bigrams,
     fold,
     format_date,
     format_wareki,
@@ -40,6 +41,12 @@ def test_plain_japanese_date():
 @pytest.mark.parametrize("variant", ["とっとり", "トットリ", "ﾄｯﾄﾘ"])
 def test_fold_matches_hiragana_katakana_and_half_width(variant):
     assert fold(variant) == "とっとり"
+
+
+def test_bigrams_are_each_words_two_character_runs_as_words():
+    assert bigrams("さとう はなこ") == " さと とう なこ はな "
+    assert bigrams("佐藤 a") == " 佐藤 "  # a one-character word has none
+    assert bigrams("") == ""
 
 
 def test_fold_normalises_full_width_latin_and_digits():

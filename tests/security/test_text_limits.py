@@ -21,6 +21,9 @@ MACHINE_WRITTEN = {
     "reports.MonthlyReport.error": "the builder's error, written by the task",
     "members.Organisation.search_text": "folded copy of the name fields, for search",
     "members.Organisation.staff_search_text": "folded copy of name and offer, for staff search",
+    "members.Organisation.search_bigrams": "two-character runs of search_text, for search",
+    "members.Organisation.staff_search_bigrams": "two-character runs of staff_search_text",
+    "supporters.Supporter.search_bigrams": "two-character runs of search_text, for search",
 }
 
 

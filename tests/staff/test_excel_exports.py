@@ -15,7 +15,9 @@ from tests.foodhub.factories import RecipientFactory, consented, secretariat
 from tests.security.registry import project_resource_classes
 
 pytestmark = pytest.mark.django_db
-INTERNAL = re.compile(r"token|hash|idempotency|password|secret|search_text|blind_index", re.I)
+INTERNAL = re.compile(
+    r"token|hash|idempotency|password|secret|search_text|search_bigrams|blind_index", re.I
+)
 # A header is Japanese when it has a character beyond ASCII; these few are fine as they are.
 LATIN_HEADERS = {"ID", "LINE", "kg"}
 
