@@ -66,23 +66,24 @@ def test_two_character_words_in_the_directory_stay_within_what_is_published(clie
     ("queryset", "table", "index"),
     [
         (
-            lambda: Supporter.objects.filter(search_bigrams__contains=" さと "),
+            lambda: Supporter.objects.filter(search_bigrams__contains=" さと ").order_by(),
             "supporters_supporter",
             "supporter_bigrams_trgm",
         ),
         (
-            lambda: Organisation.objects.filter(search_bigrams__contains=" ちい "),
+            lambda: Organisation.objects.filter(search_bigrams__contains=" ちい ").order_by(),
             "members_organisation",
             "organisation_bigrams_trgm",
         ),
         (
-            lambda: Organisation.objects.filter(staff_search_bigrams__contains=" ちい "),
+            lambda: Organisation.objects.filter(staff_search_bigrams__contains=" ちい ").order_by(),
             "members_organisation",
             "organisation_staff_bi_trgm",
         ),
     ],
 )
 def test_a_two_character_word_is_read_from_the_bigram_index(queryset, table, index):
+    # (unordered: on a tiny table the planner would rather walk the ordering's index)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
     plan = queryset().explain()
