@@ -80,11 +80,18 @@ class FoldedSearchMixin:
                 lookups.append((field, False, None))
             else:
                 lookups.append((f"{field}__icontains", False, None))
+        has_bigrams = any(pairs for _lookup, _folded, pairs in lookups)
         for word in words:
+            short = len(fold(word)) == 2
             condition = Q()
             for lookup, folded, pairs in lookups:
-                if pairs and len(fold(word)) == 2:
+                if short and pairs:
                     condition |= Q(**{pairs: f" {fold(word)} "})
+                elif short and has_bigrams and lookup.endswith("__contains") and not folded:
+                    # Two characters of an e-mail address or phone number as typed: no trigram
+                    # index serves them and they would match nearly every row; the name's
+                    # bigrams answer such a word.
+                    continue
                 else:
                     condition |= Q(**{lookup: fold(word) if folded else word})
             queryset = queryset.filter(condition)

@@ -90,3 +90,12 @@ def test_a_two_character_word_is_read_from_the_bigram_index(queryset, table, ind
 
     assert f"Seq Scan on {table}" not in plan, plan
     assert index in plan, plan
+
+
+def test_e_mail_and_phone_are_searched_from_three_characters(client, secretariat):
+    SupporterFactory(full_name="鷲見 花子", email="hanako@example.jp", phone="0857-22-1234")
+    url = reverse("admin:supporters_supporter_changelist")
+
+    assert _names(client.get(url, {"q": "hanako"})) == ["鷲見 花子"]
+    assert _names(client.get(url, {"q": "1234"})) == ["鷲見 花子"]
+    assert _names(client.get(url, {"q": "12"})) == []  # two digits: the name's bigrams only
