@@ -18,8 +18,8 @@ def trigram_index(field: str, *, name: str) -> GinIndex:
     return GinIndex(fields=[field], opclasses=["gin_trgm_ops"], name=name)
 
 
-class PostgresOnlyAddIndex(migrations.AddIndex):
-    """AddIndex that creates the index on PostgreSQL only (the state records it everywhere)."""
+class _PostgresOnly:
+    """An index operation run on PostgreSQL only (the state records it everywhere)."""
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):
         if schema_editor.connection.vendor == "postgresql":
@@ -30,13 +30,9 @@ class PostgresOnlyAddIndex(migrations.AddIndex):
             super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
-class PostgresOnlyRemoveIndex(migrations.RemoveIndex):
-    """RemoveIndex of an index PostgresOnlyAddIndex added (the state records it everywhere)."""
+class PostgresOnlyAddIndex(_PostgresOnly, migrations.AddIndex):
+    """AddIndex that creates the index on PostgreSQL only."""
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
 
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
+class PostgresOnlyRemoveIndex(_PostgresOnly, migrations.RemoveIndex):
+    """RemoveIndex of an index PostgresOnlyAddIndex added."""

@@ -372,31 +372,6 @@ def _outflow(by_site) -> dict:
     }
 
 
-def monthly_figures(user, *, since: datetime.date, sites=None) -> dict:
-    """kg in and out per month by site and kind, donor kind, recipient kind; disposal rate
-    (of every visible site, or of `sites` among them)."""
-    sites = Site.objects.visible_to(user) if sites is None else sites
-    by_site = ledger_sums(by=("month", "site__name", "kind"), start=since, sites=sites)
-    by_donor = ledger_sums(
-        by=("month", "donation__donor__kind"),
-        start=since,
-        sites=sites,
-        kinds=[LedgerEntry.Kind.RECEIPT],
-    )
-    by_recipient = ledger_sums(
-        by=("month", "distribution__recipient__kind"),
-        start=since,
-        sites=sites,
-        kinds=[LedgerEntry.Kind.DISTRIBUTION],
-    )
-    return {
-        "by_site": by_site,
-        "by_donor": by_donor,
-        "by_recipient": by_recipient,
-        **_outflow(by_site),
-    }
-
-
 def donor_kind_labels():
     return dict(Donor.Kind.choices)
 

@@ -102,22 +102,32 @@ def rollup_differences() -> list[dict]:
     ]
 
 
-def rollup_rebuild() -> int:
-    """Recompute the roll-up from the supporters; writers wait meanwhile (PostgreSQL: the table
-    is locked first). Returns the number of rows."""
+def _replace_all(model, rows, *, lock, mode: str) -> int:
+    """Replace every row of `model` by `rows()` (computed under the lock), writers waiting
+    meanwhile (PostgreSQL: `lock`'s table is locked first in `mode`). Returns how many."""
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                table = connection.ops.quote_name(SupporterMonth._meta.db_table)
-                cursor.execute(f"LOCK TABLE {table} IN EXCLUSIVE MODE")
-        SupporterMonth.objects.all().delete()
-        rows = [
+                table = connection.ops.quote_name(lock._meta.db_table)
+                cursor.execute(f"LOCK TABLE {table} IN {mode} MODE")
+        model.objects.all().delete()
+        created = model.objects.bulk_create(rows(), batch_size=2000)
+    return len(created)
+
+
+def rollup_rebuild() -> int:
+    """Recompute the roll-up from the supporters (the roll-up locked against writers).
+    Returns the number of rows."""
+    return _replace_all(
+        SupporterMonth,
+        lambda: [
             SupporterMonth(**dict(zip(_FIELDS, key, strict=True)), supporters=n)
             for key, n in rollup_from_supporters().items()
             if n
-        ]
-        SupporterMonth.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        ],
+        lock=SupporterMonth,
+        mode="EXCLUSIVE",
+    )
 
 
 # --- the attendance count of each session (kept by triggers, migration 0010) -----------------
@@ -138,19 +148,16 @@ def attendance_count_differences() -> list[dict]:
 
 
 def attendance_count_rebuild() -> int:
-    """Recount every session's attendances; writers wait meanwhile (PostgreSQL: the
-    attendances are locked against changes first). Returns the number of sessions counted."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                table = connection.ops.quote_name(Attendance._meta.db_table)
-                cursor.execute(f"LOCK TABLE {table} IN SHARE MODE")
-        SessionAttendanceCount.objects.all().delete()
-        rows = [
+    """Recount every session's attendances (the attendances locked against changes).
+    Returns the number of sessions counted."""
+    return _replace_all(
+        SessionAttendanceCount,
+        lambda: [
             SessionAttendanceCount(session_id=session_id, attendances=n)
             for session_id, n in Attendance.objects.order_by()
             .values_list("session_id")
             .annotate(n=Count("pk"))
-        ]
-        SessionAttendanceCount.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        ],
+        lock=Attendance,
+        mode="SHARE",
+    )
