@@ -7,6 +7,8 @@ back and a retry sends again.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
@@ -15,6 +17,7 @@ from django.utils import timezone, translation
 
 from .contact import with_contact
 from .models import Notification
+from .roles import SECRETARIAT
 
 
 def notify(
@@ -60,3 +63,35 @@ def notify(
         notification.sent_at = timezone.now()
         notification.save(update_fields=["subject", "status", "sent_at"])
     return True
+
+
+def secretariat_emails() -> list[str]:
+    """The e-mail address of every active secretariat member, in a fixed order."""
+    return list(
+        get_user_model()
+        .objects.filter(groups__name=SECRETARIAT, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def notify_secretariat(
+    *, purpose: str, period: str, subject: str, template_name: str, context: dict
+) -> int:
+    """notify() every active secretariat member about the secretariat itself (the nightly
+    checks and alerts), once per person and period. Returns how many were sent now."""
+    group = Group.objects.get(name=SECRETARIAT)
+    return sum(
+        notify(
+            purpose=purpose,
+            target=group,
+            period=period,
+            recipient=email,
+            subject=subject,
+            template_name=template_name,
+            context=context,
+        )
+        for email in secretariat_emails()
+    )

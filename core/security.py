@@ -16,7 +16,6 @@ from allauth.mfa import signals as mfa_signals
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model, logout
-from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_save, pre_save
@@ -25,7 +24,7 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from . import roles
-from .notifications import notify
+from .notifications import notify_secretariat
 from .security_log import SecurityEvent, failures_on, security_event_record
 
 User = get_user_model()
@@ -206,30 +205,18 @@ def security_failures_alert(*, day: datetime.date) -> int:
     summary = failures_on(day)
     if summary["total"] < threshold:
         return 0
-    group = Group.objects.get(name=roles.SECRETARIAT)
-    recipients = (
-        group.user_set.filter(is_active=True)
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("email", flat=True)
+    return notify_secretariat(
+        purpose="core.security.failed_logins",
+        period=day.isoformat(),
+        subject=f"【セキュリティ】ログイン失敗が多発しています（{day:%Y-%m-%d}：{summary['total']}件）",
+        template_name="core/email/security_failures.txt",
+        context={
+            "summary": summary,
+            "threshold": threshold,
+            "log_url": settings.SITE_URL.rstrip("/")
+            + reverse("admin:core_securityevent_changelist"),
+        },
     )
-    sent = 0
-    for email in recipients:
-        sent += notify(
-            purpose="core.security.failed_logins",
-            target=group,
-            period=day.isoformat(),
-            recipient=email,
-            subject=f"【セキュリティ】ログイン失敗が多発しています（{day:%Y-%m-%d}：{summary['total']}件）",
-            template_name="core/email/security_failures.txt",
-            context={
-                "summary": summary,
-                "threshold": threshold,
-                "log_url": settings.SITE_URL.rstrip("/")
-                + reverse("admin:core_securityevent_changelist"),
-            },
-        )
-    return sent
 
 
 # --- The security log in the admin: read-only, for the secretariat and the auditors --------------

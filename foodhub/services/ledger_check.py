@@ -8,10 +8,7 @@ outside it (a raw UPDATE, a restored backup, a bug) shows here the next morning.
 
 import datetime
 
-from django.contrib.auth.models import Group
-
-from core.notifications import notify
-from core.roles import SECRETARIAT
+from core.notifications import notify_secretariat
 
 from ..models import LedgerEntry, Site
 from ..selectors import ledger_mismatches, ledger_totals
@@ -46,34 +43,24 @@ def ledger_check_alert(*, today: datetime.date) -> int:
     rollup = rollup_differences()
     if not mismatches and not rollup and totals["ledger_kg"] == totals["stock_kg"]:
         return 0
-    group = Group.objects.get(name=SECRETARIAT)
-    emails = (
-        group.user_set.filter(is_active=True)
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("email", flat=True)
+    notify_secretariat(
+        purpose="foodhub.ledger_mismatch",
+        period=today.isoformat(),
+        subject=(
+            f"【食品在庫】在庫と台帳が一致しません（{len(mismatches)}ロット）"
+            if mismatches or not rollup
+            else f"【食品在庫】月次集計と台帳が一致しません（{len(rollup)}行）"
+        ),
+        template_name="foodhub/email/ledger_mismatch.txt",
+        context={
+            "lots": mismatches[:SHOWN],
+            "more": max(len(mismatches) - SHOWN, 0),
+            "count": len(mismatches),
+            "totals": totals,
+            "rollup": _rollup_rows(rollup),
+            "rollup_count": len(rollup),
+            "rollup_more": max(len(rollup) - SHOWN, 0),
+            "today": today,
+        },
     )
-    for email in emails:
-        notify(
-            purpose="foodhub.ledger_mismatch",
-            target=group,
-            period=today.isoformat(),
-            recipient=email,
-            subject=(
-                f"【食品在庫】在庫と台帳が一致しません（{len(mismatches)}ロット）"
-                if mismatches or not rollup
-                else f"【食品在庫】月次集計と台帳が一致しません（{len(rollup)}行）"
-            ),
-            template_name="foodhub/email/ledger_mismatch.txt",
-            context={
-                "lots": mismatches[:SHOWN],
-                "more": max(len(mismatches) - SHOWN, 0),
-                "count": len(mismatches),
-                "totals": totals,
-                "rollup": _rollup_rows(rollup),
-                "rollup_count": len(rollup),
-                "rollup_more": max(len(rollup) - SHOWN, 0),
-                "today": today,
-            },
-        )
     return len(mismatches) + len(rollup)

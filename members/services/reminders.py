@@ -6,28 +6,15 @@ nothing here changes the register."""
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext as _
 
-from core import roles
 from core.digest import notify_digest
 from core.japanese import format_wareki
-from core.notifications import notify
+from core.notifications import notify, secretariat_emails
 
 from ..models import AgendaItem, Application, Meeting, Organisation, Prospect, Vote
 from ..selectors import general_members_nearing_no_contact
-
-
-def _secretariat_recipients() -> list[str]:
-    return list(
-        get_user_model()
-        .objects.filter(groups__name=roles.SECRETARIAT, is_active=True)
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("email", flat=True)
-        .distinct()
-    )
 
 
 def no_contact_reminders_send(*, today) -> int:
@@ -61,7 +48,7 @@ def _digest_to_secretariat(*, purpose, items, subject, template_name) -> int:
     mails were sent."""
     return sum(
         1
-        for recipient in _secretariat_recipients()
+        for recipient in secretariat_emails()
         if notify_digest(
             purpose=purpose,
             items=items,

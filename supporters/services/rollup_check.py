@@ -9,11 +9,8 @@ The mail names places, statuses, months and counts, never a person.
 
 import datetime
 
-from django.contrib.auth.models import Group
-
 from core.models import Municipality
-from core.notifications import notify
-from core.roles import SECRETARIAT
+from core.notifications import notify_secretariat
 
 from ..models import SchoolDistrict, Supporter, TrainingSession
 from .rollups import attendance_count_differences, rollup_differences
@@ -61,33 +58,22 @@ def rollup_check_alert(*, today: datetime.date) -> int:
     counts = attendance_count_differences()
     if not differences and not counts:
         return 0
-    group = Group.objects.get(name=SECRETARIAT)
-    emails = (
-        group.user_set.filter(is_active=True)
-        .exclude(email="")
-        .order_by("pk")
-        .values_list("email", flat=True)
+    notify_secretariat(
+        purpose="supporters.rollup_mismatch",
+        period=today.isoformat(),
+        subject=(
+            f"【つながりサポーター】月次集計と登録が一致しません"
+            f"（{len(differences) + len(counts)}行）"
+        ),
+        template_name="supporters/email/rollup_mismatch.txt",
+        context={
+            "rows": _rows(differences),
+            "count": len(differences),
+            "more": max(len(differences) - SHOWN, 0),
+            "sessions": _sessions(counts),
+            "session_count": len(counts),
+            "more_sessions": max(len(counts) - SHOWN, 0),
+            "today": today,
+        },
     )
-    rows = _rows(differences)
-    for email in emails:
-        notify(
-            purpose="supporters.rollup_mismatch",
-            target=group,
-            period=today.isoformat(),
-            recipient=email,
-            subject=(
-                f"【つながりサポーター】月次集計と登録が一致しません"
-                f"（{len(differences) + len(counts)}行）"
-            ),
-            template_name="supporters/email/rollup_mismatch.txt",
-            context={
-                "rows": rows,
-                "count": len(differences),
-                "more": max(len(differences) - SHOWN, 0),
-                "sessions": _sessions(counts),
-                "session_count": len(counts),
-                "more_sessions": max(len(counts) - SHOWN, 0),
-                "today": today,
-            },
-        )
     return len(differences) + len(counts)
