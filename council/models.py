@@ -8,13 +8,12 @@ goes through `Case.objects.visible_to(user)` (council.access) and is logged in `
 import datetime
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.limits import PUBLIC_TEXT_MAX, STAFF_TEXT_MAX
+from core.limits import PUBLIC_TEXT_MAX, STAFF_TEXT_MAX, STAFF_TEXT_VALIDATOR
 
 from .fields import EncryptedDateField, EncryptedTextField
 
@@ -583,7 +582,7 @@ class CaseExample(models.Model):
     council = models.ForeignKey(Council, on_delete=models.PROTECT, related_name="examples")
     title = models.CharField(_("example title"), max_length=200)
     body = models.TextField(
-        _("example"), max_length=STAFF_TEXT_MAX, validators=[MaxLengthValidator(STAFF_TEXT_MAX)]
+        _("example"), max_length=STAFF_TEXT_MAX, validators=[STAFF_TEXT_VALIDATOR]
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     drafted_by = models.ForeignKey(

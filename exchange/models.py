@@ -7,14 +7,18 @@ monthly report. Personal data of individuals has no place here (the form says so
 """
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from core.limits import PUBLIC_TEXT_MAX, PUBLIC_TEXT_VALIDATOR, STAFF_TEXT_MAX
+from core.limits import (
+    PUBLIC_TEXT_MAX,
+    PUBLIC_TEXT_VALIDATOR,
+    STAFF_TEXT_MAX,
+    STAFF_TEXT_VALIDATOR,
+)
 from members.models import Membership
 
 
@@ -95,7 +99,7 @@ class Post(models.Model):
         _("reason for not publishing"),
         blank=True,
         max_length=STAFF_TEXT_MAX,
-        validators=[MaxLengthValidator(STAFF_TEXT_MAX)],
+        validators=[STAFF_TEXT_VALIDATOR],
     )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["body"])

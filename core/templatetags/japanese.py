@@ -33,6 +33,14 @@ def wareki(value):
     return _wareki_or_western(_as_local_date(value)) if value else ""
 
 
+def _with_western(era, western: str) -> str:
+    """「era（western）」, or the Western form alone where no era applies (before 昭和)."""
+    try:
+        return f"{era()}（{western}）"
+    except ValueError:
+        return western
+
+
 @register.filter
 def wareki_western(value):
     """{{ value|wareki_western }} → 令和8年3月31日（2026年3月31日）: the era date, and beside it the
@@ -40,7 +48,7 @@ def wareki_western(value):
     if not value:
         return ""
     day = _as_local_date(value)
-    return f"{_wareki_or_western(day)}（{format_date(day)}）"
+    return _with_western(lambda: format_wareki(day), format_date(day))
 
 
 @register.filter
@@ -49,8 +57,4 @@ def wareki_month_western(value):
     if not value:
         return ""
     day = _as_local_date(value)
-    western = f"{day.year}年{day.month}月"
-    try:
-        return f"{format_wareki_month(day)}（{western}）"
-    except ValueError:  # before 昭和
-        return western
+    return _with_western(lambda: format_wareki_month(day), f"{day.year}年{day.month}月")
