@@ -60,6 +60,13 @@ PUBLISHABLE_FIELDS = (
 )
 PUBLISHABLE_FIELD_NAMES = tuple(name for name, _label in PUBLISHABLE_FIELDS)
 
+
+def publishable_labels(names) -> str:
+    """The chosen directory fields in words, in the form's order (「住所、電話番号」), or —."""
+    chosen = set(names or [])
+    return "、".join(str(label) for name, label in PUBLISHABLE_FIELDS if name in chosen) or "—"
+
+
 # What the applicant declares on the 入会申込書 (要領第2条3(1)(2), 規約): printed ticked on 別紙1.
 APPLICANT_DECLARATIONS = (
     "declares_isolation_activity",

@@ -15,7 +15,13 @@ from core.japanese import fold, format_date
 from core.pdf import pdf_response
 
 from .. import selectors, services
-from ..models import APPLICANT_DECLARATIONS, PUBLISHABLE_FIELDS, Application, Organisation
+from ..models import (
+    APPLICANT_DECLARATIONS,
+    PUBLISHABLE_FIELDS,
+    Application,
+    Organisation,
+    publishable_labels,
+)
 from ._common import URL_FIELDS
 
 
@@ -85,8 +91,7 @@ class ApplicationAdmin(ServiceModelAdmin):
 
     @admin.display(description=gettext_lazy("fields shown in the public directory"))
     def public_fields_display(self, obj):
-        chosen = set(obj.public_fields or [])
-        return "、".join(str(label) for name, label in PUBLISHABLE_FIELDS if name in chosen) or "—"
+        return publishable_labels(obj.public_fields)
 
     def get_readonly_fields(self, request, obj=None):
         fixed = (

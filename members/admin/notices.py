@@ -14,7 +14,7 @@ from core.admin_base import DomainModelAdmin, apply_to_each, report_refusal
 from core.pdf import pdf_response
 
 from .. import selectors, services
-from ..models import PUBLISHABLE_FIELDS, MemberNotice, Organisation
+from ..models import MemberNotice, Organisation, publishable_labels
 
 
 @admin.register(MemberNotice)
@@ -47,8 +47,7 @@ class MemberNoticeAdmin(DomainModelAdmin):
         rows = []
         for name, value in notice.changes.items():
             if name == "public_fields":
-                labels = dict(PUBLISHABLE_FIELDS)
-                value = "、".join(str(labels.get(v, v)) for v in value) or "—"
+                value = publishable_labels(value)
             label = Organisation._meta.get_field(name).verbose_name
             rows.append((label, value))
         return format_html_join(mark_safe("<br>"), "{}：{}", rows)

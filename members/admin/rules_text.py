@@ -13,7 +13,7 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.japanese import format_date
+from core.japanese import format_date, parse_date
 
 from ..models import RuleSet
 from ..services import RULE_VALUE_FIELDS
@@ -42,13 +42,10 @@ def rules_as_text(proposed: dict) -> str:
 
 
 def _parse_date(text: str) -> str:
-    match = re.fullmatch(r"(\d{4})[-/年](\d{1,2})[-/月](\d{1,2})日?", text)
-    if not match:
+    day = parse_date(text)
+    if day is None:
         raise ValidationError(_("Write the date as 2027年4月1日 or 2027-04-01."))
-    try:
-        return datetime.date(*map(int, match.groups())).isoformat()
-    except ValueError as exc:
-        raise ValidationError(_("Write the date as 2027年4月1日 or 2027-04-01.")) from exc
+    return day.isoformat()
 
 
 def _parse_value(name: str, text: str):
