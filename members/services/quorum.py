@@ -25,6 +25,18 @@ class Quorum:
     email_ids: set = field(default_factory=set)  # e-mail votes on at least one item
 
     @property
+    def _values(self) -> dict:
+        """What the sentences below fill in."""
+        return {
+            "yes": self.yes,
+            "no": self.no,
+            "abstain": self.abstain,
+            "eligible": self.eligible,
+            "fraction": f"{self.numerator}/{self.denominator}",
+            "needed": self.needed,
+        }
+
+    @property
     def text(self) -> str:
         """E.g. 「出席 9/12（委任 2・メール 1 を含む）で定足数 8 を満たし成立。」"""
         values = {
@@ -100,10 +112,9 @@ class Tally:
     denominator: int = 3
 
     @property
-    def text(self) -> str:
-        """E.g. 「賛成 9・反対 1・棄権 0（出席 10 の 2/3 = 7 以上）で可決。」: the counts, the
-        threshold and how it was computed, and the result."""
-        values = {
+    def _values(self) -> dict:
+        """What the sentences below fill in."""
+        return {
             "yes": self.yes,
             "no": self.no,
             "abstain": self.abstain,
@@ -111,6 +122,12 @@ class Tally:
             "fraction": f"{self.numerator}/{self.denominator}",
             "needed": self.needed,
         }
+
+    @property
+    def text(self) -> str:
+        """E.g. 「賛成 9・反対 1・棄権 0（出席 10 の 2/3 = 7 以上）で可決。」: the counts, the
+        threshold and how it was computed, and the result."""
+        values = self._values
         if self.written:
             if self.passed:
                 return (
@@ -146,14 +163,7 @@ class Tally:
     @property
     def progress_text(self) -> str:
         """The count of an item not yet decided, and what passing it takes."""
-        values = {
-            "yes": self.yes,
-            "no": self.no,
-            "abstain": self.abstain,
-            "eligible": self.eligible,
-            "fraction": f"{self.numerator}/{self.denominator}",
-            "needed": self.needed,
-        }
+        values = self._values
         if self.written:
             return (
                 _(
