@@ -522,7 +522,7 @@ def dashboard_figures(user, *, since: datetime.date, today: datetime.date, site=
     return {
         "stock": stock,
         "stock_others": stock_others,
-        "near_expiry": list(near_expiry_lots(user, today=today, sites=sites)[:NEAR_EXPIRY_SHOWN]),
+        "near_expiry": list(near_expiry_lots(today=today, sites=sites)[:NEAR_EXPIRY_SHOWN]),
         "received_by_site": _pivot(received, "group", received_labels),
         "out_by_site": _pivot(out, "group", out_labels, sign=-1),
         "by_donor": _pivot(by_donor, "donation__donor__kind", donor_kind_labels()),
